@@ -1,0 +1,147 @@
+"""Observation tables: reading a CSV file against a plan, all or nothing.
+
+An observation is (indicator, area, year, value) with its unit, status, source and note.
+The engine needs only the first four columns; the rest travel with the data so that
+every value keeps its source.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import DataError, Problem, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..plan.model import Plan
+
+COLUMNS = ["indicator", "area", "year", "value"]
+META = ["unit", "status", "source", "note", "scope", "derived", "flags"]
+ALIASES = {"key": "indicator", "indicator_key": "indicator", "region": "area"}
+STATUSES = ("final", "provisional")
+
+
+def empty_observations() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "indicator": pd.Series(dtype=str),
+            "area": pd.Series(dtype=str),
+            "year": pd.Series(dtype="int64"),
+            "value": pd.Series(dtype="float64"),
+        }
+    )
+
+
+def read_observations(path: str | Path, plan: Plan) -> pd.DataFrame:
+    """Read and check an observation CSV; raise :class:`DataError` listing every bad row.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1).
+    """
+    import pandas as pd
+
+    p = Path(path)
+    try:
+        fh = p.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise UsageError(f"no data file at {p}") from None
+    with fh:
+        reader = csv.DictReader(fh)
+        header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []]
+        missing = [c for c in ("indicator", "year", "value") if c not in header]
+        if missing:
+            raise DataError(
+                [Problem("missing-column", f"no column {', '.join(missing)} in the header", str(p), 1)]
+            )
+        reader.fieldnames = header
+        rows = list(reader)
+    return check_rows(rows, plan, str(p))
+
+
+def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> pd.DataFrame:
+    """Check raw rows (dicts of text) against the plan and return the observation table."""
+    import pandas as pd
+
+    units = {i.key: i.unit for i in plan.indicators}
+    bounds = {i.key: i.bounds for i in plan.indicators}
+    qualitative = {i.key for i in plan.indicators if i.is_qualitative}
+    areas = {a.key for a in plan.areas}
+    problems: list[Problem] = []
+    out: list[dict] = []
+    seen: dict[tuple[str, str, int], int] = {}
+
+    def bad(row: int, column: str, code: str, msg: str) -> None:
+        problems.append(Problem(code, msg, file, row, column))
+
+    for n, raw in enumerate(rows, start=2):
+        r = {k: (v or "").strip() if isinstance(v, str) else v for k, v in raw.items() if k}
+        key = r.get("indicator") or ""
+        area = r.get("area") or plan.default_area
+        ok = True
+        if key not in units:
+            bad(n, "indicator", "unknown-indicator", f"no indicator {key!r} in plan {plan.id}")
+            ok = False
+        elif key in qualitative:
+            bad(n, "indicator", "qualitative", f"{key!r} is judged by a verdict, not by values")
+            ok = False
+        if area not in areas:
+            bad(n, "area", "unknown-area", f"no area {area!r} in plan {plan.id}")
+            ok = False
+        try:
+            year = int(r.get("year") or "")
+            if not 1900 <= year <= 2200:
+                raise ValueError
+        except ValueError:
+            bad(n, "year", "bad-year", f"{r.get('year')!r} is not a year")
+            ok = False
+            year = 0
+        text = (r.get("value") or "").replace(",", "")
+        try:
+            value = float(text)
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            bad(n, "value", "not-a-number", f"{r.get('value')!r} is not a number")
+            ok = False
+            value = math.nan
+        unit = r.get("unit")
+        if ok and unit and unit != units[key]:
+            bad(n, "unit", "wrong-unit", f"unit {unit!r} differs from the plan's {units[key]!r} for {key}")
+            ok = False
+        b = bounds.get(key)
+        if ok and b is not None:
+            if b.min is not None and value < b.min:
+                bad(n, "value", "out-of-range", f"{value:g} is below the minimum {b.min:g} for {key}")
+                ok = False
+            elif b.max is not None and value > b.max:
+                bad(n, "value", "out-of-range", f"{value:g} is above the maximum {b.max:g} for {key}")
+                ok = False
+        status = r.get("status") or "final"
+        if status not in STATUSES:
+            bad(n, "status", "bad-status", f"status {status!r} is not one of {', '.join(STATUSES)}")
+            ok = False
+        if not ok:
+            continue
+        ident = (key, area, year)
+        if ident in seen:
+            bad(n, "year", "duplicate", f"{key} {area} {year} is already given on row {seen[ident]}")
+            continue
+        seen[ident] = n
+        rec = {"indicator": key, "area": area, "year": year, "value": value, "status": status}
+        for m in ("source", "note", "scope", "derived", "flags"):
+            if r.get(m):
+                rec[m] = r[m]
+        rec["row"] = n
+        out.append(rec)
+    if problems:
+        raise DataError(problems)
+    if not out:
+        return empty_observations()
+    df = pd.DataFrame(out)
+    df["year"] = df["year"].astype("int64")
+    return df

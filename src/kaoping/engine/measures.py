@@ -1,0 +1,172 @@
+"""Measures, target bands and attainment (实现程度), vectorised over (indicator, area).
+
+A target's *measure* is the level ``x``, the change against a reference
+(``100·(x − x_ref)/|x_ref|`` relative, ``x − x_ref`` absolute) or the average annual
+growth ``100·((x/x_ref)^(1/(t − t_ref)) − 1)``. A target is a band ``[lo, hi]`` on that
+scale. See ``docs/methods.md`` for every formula and its source.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .compile import (
+    CHANGE_ABS,
+    CHANGE_REL,
+    GROWTH,
+    REF_CHANGE,
+    REF_GROWTH,
+    REF_VALUE,
+    SIDE_BOTH,
+    SIDE_HI,
+    SIDE_LO,
+    TargetArrays,
+)
+from .cube import take_rows
+
+EPS = 1e-9
+
+# which formula gave an attainment
+M_INSIDE, M_RATIO, M_DISTANCE, M_GOALPOSTS = 0, 1, 2, 3
+METHOD_NAMES = ("met", "ratio", "distance", "goalposts")
+
+
+def measure(code: np.ndarray, x, t, xr, tr) -> np.ndarray:
+    """The measure of value ``x`` in year ``t`` against reference ``xr`` in year ``tr``."""
+    code = np.asarray(code)
+    x, t, xr, tr = (np.asarray(a, dtype=float) for a in (x, t, xr, tr))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rel = 100.0 * (x - xr) / np.abs(xr)
+        rel = np.where(xr == 0, np.nan, rel)
+        dt = t - tr
+        growth = 100.0 * (np.power(x / xr, 1.0 / dt) - 1.0)
+        growth = np.where((dt > 0) & (x / xr > 0), growth, np.nan)
+    return np.select(
+        [code == CHANGE_REL, code == CHANGE_ABS, code == GROWTH],
+        [rel, x - xr, growth],
+        default=x,
+    )
+
+
+def level_of(code: np.ndarray, m, t, xr, tr) -> np.ndarray:
+    """The inverse of :func:`measure`: the level whose measure at year ``t`` is ``m``."""
+    code = np.asarray(code)
+    m, t, xr, tr = (np.asarray(a, dtype=float) for a in (m, t, xr, tr))
+    with np.errstate(invalid="ignore", over="ignore"):
+        growth = xr * np.power(1.0 + m / 100.0, t - tr)
+    return np.select(
+        [code == CHANGE_REL, code == CHANGE_ABS, code == GROWTH],
+        [xr + np.abs(xr) * m / 100.0, xr + m, growth],
+        default=m,
+    )
+
+
+def reference_measure(
+    ta: TargetArrays, values: np.ndarray, t_idx: np.ndarray, tr_idx: np.ndarray
+) -> np.ndarray:
+    """factor · (the referenced indicator's value/change/growth over the same span) + offset."""
+    rows = ta.ref_idx
+    x = take_rows(values, rows, t_idx)
+    xr = take_rows(values, rows, tr_idx)
+    kind = ta.ref_kind[:, None]
+    code = np.select(
+        [kind == REF_VALUE, kind == REF_CHANGE, kind == REF_GROWTH],
+        [0, CHANGE_REL, GROWTH],
+        default=0,
+    )
+    m = measure(code, x, t_idx, xr, tr_idx)
+    return ta.ref_factor[:, None] * m + ta.ref_offset[:, None]
+
+
+def band(
+    ta: TargetArrays, values: np.ndarray, t_idx: np.ndarray, tr_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The target band per (i, a); a bound from another indicator is read at ``t_idx``."""
+    shape = t_idx.shape
+    lo = np.broadcast_to(ta.lo[:, None], shape).copy()
+    hi = np.broadcast_to(ta.hi[:, None], shape).copy()
+    if ta.has_ref.any():
+        rhs = reference_measure(ta, values, t_idx, tr_idx)
+        side = ta.ref_side[:, None]
+        has = ta.has_ref[:, None]
+        half = ta.tol_abs[:, None] + np.abs(rhs) * ta.tol_rel[:, None] / 100.0
+        about = has & (side == SIDE_BOTH) & ~ta.exact[:, None]
+        lo = np.where(has & (side == SIDE_LO), rhs, lo)
+        hi = np.where(has & (side == SIDE_HI), rhs, hi)
+        lo = np.where(has & (side == SIDE_BOTH), np.where(about, rhs - half, rhs), lo)
+        hi = np.where(has & (side == SIDE_BOTH), np.where(about, rhs + half, rhs), hi)
+    return lo, hi
+
+
+def inside(m, lo, hi, lo_strict, hi_strict, exact) -> np.ndarray:
+    """Whether the measure meets the band (strict bounds for > and <, a tolerance for ==)."""
+    with np.errstate(invalid="ignore"):
+        tol = EPS * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0)))
+        ok_lo = np.where(lo_strict, m > lo, m >= lo - tol)
+        tol_hi = EPS * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
+        ok_hi = np.where(hi_strict, m < hi, m <= hi + tol_hi)
+        ok_exact = np.abs(m - lo) <= tol
+    return np.where(exact, ok_exact, ok_lo & ok_hi) & ~np.isnan(m)
+
+
+def base_edge(m0, lo, hi) -> np.ndarray:
+    """The edge of the band seen from the baseline; NaN when the baseline already meets it."""
+    with np.errstate(invalid="ignore"):
+        return np.where(m0 < lo, lo, np.where(m0 > hi, hi, np.nan))
+
+
+def attainment(
+    method: str,
+    m: np.ndarray,
+    m0: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    met: np.ndarray,
+    worst: np.ndarray,
+    best: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attainment in [0, 1] and the formula used, per (i, a).
+
+    ``ratio`` (NBS): ``min(x/T, T/x)`` against the nearest edge of the band, i.e.
+    ``x/T`` for a target to reach from below and ``T/x`` for one to stay under;
+    ``distance``: ``(x − x0)/(T − x0)`` from the baseline to the band's edge;
+    ``goalposts``: ``(x − worst)/(best − worst)`` with fixed bounds (best defaults to
+    the target). Formulas that cannot apply fall back to ``ratio``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        below = m < lo
+        edge = np.where(below, lo, hi)
+        ratio = np.clip(np.minimum(m / edge, edge / m), 0.0, 1.0)
+        ratio = np.where(m == 0, 0.0, ratio)
+        e0 = base_edge(m0, lo, hi)
+        dist = np.clip((m - m0) / (e0 - m0), 0.0, 1.0)
+        # far side of a band (overshoot) and "maintain" targets use the ratio
+        far = np.where(m0 < lo, m > hi, m < lo)
+        dist_ok = ~np.isnan(dist) & ~far & np.isfinite(e0)
+        b = np.where(np.isnan(best[:, None]), e0, best[:, None])
+        w = worst[:, None]
+        gp = np.clip((m - w) / (b - w), 0.0, 1.0)
+        gp_ok = ~np.isnan(gp) & (b != w)
+    # a ratio against a zero edge is undefined: use the distance there
+    ratio_ok = np.isfinite(ratio) & (edge != 0)
+    ratio_val = np.where(ratio_ok, ratio, np.where(dist_ok, dist, np.nan))
+    ratio_used = np.where(ratio_ok, M_RATIO, M_DISTANCE)
+    if method == "distance":
+        val = np.where(dist_ok, dist, ratio_val)
+        used = np.where(dist_ok, M_DISTANCE, ratio_used)
+    elif method == "goalposts":
+        val = np.where(gp_ok, gp, ratio_val)
+        used = np.where(gp_ok, M_GOALPOSTS, ratio_used)
+    else:
+        val, used = ratio_val, ratio_used
+    val = np.where(met, 1.0, val)
+    used = np.where(met, M_INSIDE, used)
+    val = np.where(np.isnan(m), np.nan, val)
+    return val, used
+
+
+def completion(m, m0, lo, hi) -> np.ndarray:
+    """Uncapped completion (x − x0)/(T − x0) from the baseline to the band's edge."""
+    e0 = base_edge(m0, lo, hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (m - m0) / (e0 - m0)

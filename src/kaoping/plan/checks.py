@@ -1,0 +1,284 @@
+"""Cross-checks of a plan that a per-field model cannot make.
+
+They run on the raw YAML data, so that they still report what they can when some
+fields have the wrong type (those are reported by the typed validation).
+Each check yields ``(location, code, message)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .expr import ExprError, Target, parse_target
+
+Found = tuple[tuple[Any, ...], str, str]
+
+
+def _list(data: dict, name: str) -> list[tuple[int, dict]]:
+    v = data.get(name)
+    if not isinstance(v, list):
+        return []
+    return [(i, x) for i, x in enumerate(v) if isinstance(x, dict)]
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _duplicates(items: list[tuple[int, dict]], name: str, field: str = "key") -> Iterator[Found]:
+    seen: dict[Any, int] = {}
+    for i, x in items:
+        k = x.get(field)
+        if k is None or isinstance(k, (dict, list)):
+            continue
+        if k in seen:
+            yield (
+                (name, i, field),
+                "duplicate-key",
+                f"{field} {k!r} is used twice in {name} (first at item {seen[k] + 1})",
+            )
+        else:
+            seen[k] = i
+
+
+def _targets(ind: dict) -> list[tuple[Any, dict]]:
+    """Targets of an indicator as (location step, spec) for both the list and mapping forms."""
+    t = ind.get("targets")
+    if isinstance(t, list):
+        return [(i, x) for i, x in enumerate(t) if isinstance(x, dict)]
+    if isinstance(t, dict):
+        out = []
+        for year, spec in t.items():
+            if isinstance(spec, dict):
+                out.append((str(year), {"year": year, **spec}))
+            else:
+                out.append((str(year), {"year": year, "expr": spec}))
+        return out
+    return []
+
+
+def _parsed(spec: dict) -> Target | None:
+    try:
+        return parse_target(spec["expr"]) if isinstance(spec.get("expr"), str) else None
+    except ExprError:
+        return None  # reported by the typed validation
+
+
+def check_plan(data: dict) -> list[Found]:
+    """Every cross-reference and consistency problem in the raw plan data."""
+    out: list[Found] = []
+    period = data.get("period") if isinstance(data.get("period"), dict) else {}
+    start, end = _int(period.get("start")), _int(period.get("end"))
+    base = _int(data.get("base_year"))
+    if start is not None and end is not None and start > end:
+        out.append((("period", "end"), "period-order", f"the period ends ({end}) before it starts ({start})"))
+    if base is not None and start is not None and base > start:
+        out.append(
+            (("base_year",), "base-year", f"the base year {base} is after the period's start {start}")
+        )
+
+    def in_period(y: int | None) -> bool:
+        return y is None or start is None or end is None or start <= y <= end
+
+    groups = _list(data, "groups")
+    lenses = _list(data, "lenses")
+    chapters = _list(data, "chapters")
+    articles = _list(data, "articles")
+    areas = _list(data, "areas")
+    milestones = _list(data, "milestones")
+    departments = _list(data, "departments")
+    indicators = _list(data, "indicators")
+
+    for items, name in (
+        (groups, "groups"),
+        (lenses, "lenses"),
+        (areas, "areas"),
+        (milestones, "milestones"),
+        (departments, "departments"),
+        (indicators, "indicators"),
+    ):
+        out.extend(_duplicates(items, name))
+    out.extend(_duplicates(chapters, "chapters", "number"))
+    out.extend(_duplicates(articles, "articles", "number"))
+
+    cat_keys: dict[str, tuple[int, int]] = {}
+    for li, lens in lenses:
+        for ci, cat in enumerate(lens.get("categories") or []):
+            if not isinstance(cat, dict) or not isinstance(cat.get("key"), str):
+                continue
+            k = cat["key"]
+            if k in cat_keys:
+                out.append(
+                    (
+                        ("lenses", li, "categories", ci, "key"),
+                        "duplicate-key",
+                        f"category {k!r} is used twice among the lenses; a tag must name one category",
+                    )
+                )
+            cat_keys[k] = (li, ci)
+
+    group_keys = {g.get("key") for _, g in groups}
+    chapter_nums = {c.get("number") for _, c in chapters}
+    article_nums = {a.get("number") for _, a in articles}
+    area_keys = {a.get("key") for _, a in areas}
+    dept_keys = {d.get("key") for _, d in departments}
+    ind_keys = {x.get("key") for _, x in indicators}
+
+    for i, a in areas:
+        parent = a.get("parent")
+        if parent is not None and parent not in area_keys:
+            out.append((("areas", i, "parent"), "unknown-area", f"no area {parent!r} in areas"))
+    for i, m in milestones:
+        y = _int(m.get("year"))
+        if not in_period(y):
+            out.append(
+                (("milestones", i, "year"), "milestone-outside-period",
+                 f"milestone year {y} is outside the period {start}–{end}")
+            )
+        art = m.get("article")
+        if articles and art is not None and art not in article_nums:
+            out.append((("milestones", i, "article"), "unknown-article", f"no article {art}"))
+    for li, lens in lenses:
+        for ci, cat in enumerate(lens.get("categories") or []):
+            if isinstance(cat, dict) and chapters and cat.get("chapter") is not None:
+                if cat["chapter"] not in chapter_nums:
+                    out.append(
+                        (("lenses", li, "categories", ci, "chapter"), "unknown-chapter",
+                         f"no chapter {cat['chapter']} in chapters")
+                    )
+    for i, a in articles:
+        ch = a.get("chapter")
+        if chapters and ch is not None and ch not in chapter_nums:
+            out.append((("articles", i, "chapter"), "unknown-chapter", f"no chapter {ch} in chapters"))
+        for j, tag in enumerate(a.get("tags") or []):
+            if isinstance(tag, str) and tag not in cat_keys:
+                out.append((("articles", i, "tags", j), "unknown-tag", f"no lens category {tag!r}"))
+
+    refs: dict[str, set[str]] = {}
+    for i, ind in indicators:
+        here = ("indicators", i)
+        g = ind.get("group")
+        if isinstance(g, str) and g not in group_keys:
+            out.append(((*here, "group"), "unknown-group", f"no group {g!r} in groups"))
+        for j, tag in enumerate(ind.get("tags") or []):
+            if isinstance(tag, str) and tag not in cat_keys:
+                out.append(((*here, "tags", j), "unknown-tag", f"no lens category {tag!r}"))
+        for j, art in enumerate(ind.get("articles") or []):
+            if articles and _int(art) is not None and art not in article_nums:
+                out.append(((*here, "articles", j), "unknown-article", f"no article {art} in articles"))
+        dept = ind.get("department")
+        if isinstance(dept, str) and dept not in dept_keys:
+            out.append(((*here, "department"), "unknown-department", f"no department {dept!r} in departments"))
+        bounds = ind.get("bounds") if isinstance(ind.get("bounds"), dict) else {}
+        lo, hi = bounds.get("min"), bounds.get("max")
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
+            out.append(((*here, "bounds"), "bad-bounds", f"bounds min {lo} is above max {hi}"))
+        gp = ind.get("goalposts") if isinstance(ind.get("goalposts"), dict) else {}
+        if gp.get("best") is not None and gp.get("best") == gp.get("worst"):
+            out.append(((*here, "goalposts"), "bad-goalposts", "goalposts worst and best are equal"))
+
+        targets = _targets(ind)
+        if not targets and ind.get("direction") is None:
+            out.append(
+                ((*here, "direction"), "direction-needed",
+                 "an indicator with no target needs 'direction: up' or 'direction: down'")
+            )
+        seen_years: dict[tuple[int, bool], Any] = {}
+        unit = ind.get("unit")
+        for step, spec in targets:
+            tloc = (*here, "targets", step)
+            y = _int(spec.get("year"))
+            if not in_period(y):
+                out.append(((*tloc, "year"), "year-outside-period",
+                            f"target year {y} is outside the period {start}–{end}"))
+            sy = _int(spec.get("start"))
+            if sy is not None and (not in_period(sy) or (y is not None and sy > y)):
+                out.append(((*tloc, "start"), "year-outside-period",
+                            f"start year {sy} is outside {start}–{y}"))
+            t = _parsed(spec)
+            if t is None:
+                continue
+            slot = (y, t.every_year)
+            if y is not None and slot in seen_years:
+                out.append(((*tloc, "year"), "duplicate-target",
+                            f"two {'every-year ' if t.every_year else ''}targets for {y}"))
+            seen_years[slot] = step
+            if t.uses_percent_level and unit != "%":
+                out.append(((*tloc, "expr"), "percent-unit",
+                            f"the target is written in % but the unit is {unit!r}"))
+            for r in t.refs:
+                refs.setdefault(str(ind.get("key")), set()).add(r.key)
+                if r.key not in ind_keys:
+                    out.append(((*tloc, "expr"), "unknown-indicator",
+                                f"the target refers to {r.key!r}, which is not an indicator of this plan"))
+                elif r.key == ind.get("key"):
+                    out.append(((*tloc, "expr"), "reference-cycle", "a target cannot refer to its own indicator"))
+            if t.measure == "level" and not t.refs:
+                _check_bounds(t, bounds, tloc, out)
+        direction = ind.get("direction")
+        if direction in ("up", "down"):
+            for step, spec in targets:
+                t = _parsed(spec)
+                d = _target_direction(t) if t else None
+                if d is not None and d != direction:
+                    out.append(((*here, "direction"), "direction-conflict",
+                                f"direction is {direction!r} but the target {spec.get('expr')!r} asks to go {d}"))
+                    break
+
+    out.extend(_cycles(refs, indicators))
+    return out
+
+
+def _check_bounds(t: Target, bounds: dict, loc: tuple, out: list[Found]) -> None:
+    from .expr import About, Between, Compare, Number
+
+    c = t.condition
+    values = []
+    if isinstance(c, Compare) and isinstance(c.rhs, Number):
+        values = [c.rhs.value]
+    elif isinstance(c, About) and isinstance(c.centre, Number):
+        values = [c.centre.value]
+    elif isinstance(c, Between):
+        values = [c.lo, c.hi]
+    lo, hi = bounds.get("min"), bounds.get("max")
+    for v in values:
+        if (isinstance(lo, (int, float)) and v < lo) or (isinstance(hi, (int, float)) and v > hi):
+            out.append(((*loc, "expr"), "target-out-of-bounds",
+                        f"the target value {v:g} lies outside the indicator's bounds [{lo}, {hi}]"))
+
+
+def _target_direction(t: Target) -> str | None:
+    from .expr import Compare
+
+    c = t.condition
+    if isinstance(c, Compare) and c.op in (">", ">="):
+        return "up"
+    if isinstance(c, Compare) and c.op in ("<", "<="):
+        return "down"
+    return None
+
+
+def _cycles(refs: dict[str, set[str]], indicators: list[tuple[int, dict]]) -> Iterator[Found]:
+    index = {x.get("key"): i for i, x in indicators}
+    state: dict[str, int] = {}
+    reported: set[str] = set()
+
+    def visit(k: str, stack: list[str]) -> Iterator[Found]:
+        state[k] = 1
+        for nxt in sorted(refs.get(k, ())):
+            if nxt == k:
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt):], nxt] if nxt in stack else [k, nxt]
+                if k not in reported:
+                    reported.add(k)
+                    yield (("indicators", index.get(k, 0), "targets"), "reference-cycle",
+                           "targets refer to each other in a circle: " + " → ".join(cycle))
+            elif state.get(nxt) is None:
+                yield from visit(nxt, [*stack, nxt])
+        state[k] = 2
+
+    for k in sorted(refs):
+        if state.get(k) is None:
+            yield from visit(k, [k])

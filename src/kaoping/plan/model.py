@@ -1,0 +1,287 @@
+"""The plan file as typed models; their JSON Schema is what ``kaoping schema`` prints."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .expr import ExprError, Target, Tolerance, parse_target
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Text(_Model):
+    """Bilingual text. Chinese is required, English is shown where Chinese is not wanted."""
+
+    zh: str = Field(min_length=1)
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        if lang == "en" and self.en:
+            return self.en
+        return self.zh
+
+
+_TOL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
+
+
+def parse_tolerance(text: str) -> Tolerance:
+    """``"2"`` is an absolute tolerance, ``"5%"`` one relative to the target."""
+    m = _TOL.match(str(text))
+    if not m:
+        raise PydanticCustomError(
+            "bad_tolerance",
+            "tolerance {value!r} is not a number or a percentage such as '2' or '5%'",
+            {"value": text},
+        )
+    return Tolerance(float(m.group(1)), m.group(2) == "%")
+
+
+class Period(_Model):
+    start: Year
+    end: Year
+
+
+class Area(_Model):
+    key: Key
+    name: Text
+    parent: Key | None = None
+
+
+class Milestone(_Model):
+    """A step of the plan: a year and a qualitative goal judged by a verdict."""
+
+    year: Year
+    key: Key
+    name: Text
+    goal: Text
+    article: int | None = None
+
+
+class Group(_Model):
+    key: Key
+    name: Text
+    weight: float = Field(default=1.0, ge=0)
+    description: Text | None = None
+
+
+class LensCategory(_Model):
+    key: Key
+    name: Text
+    chapter: int | None = None
+    weight: float = Field(default=1.0, ge=0)
+
+
+class Lens(_Model):
+    """Another classification of the indicators and articles, scored like the groups."""
+
+    key: Key
+    name: Text
+    categories: list[LensCategory] = Field(min_length=1)
+
+
+class Chapter(_Model):
+    number: int = Field(ge=1)
+    title: Text
+
+
+class Article(_Model):
+    number: int = Field(ge=1)
+    chapter: int | None = None
+    title: Text
+    text: Text | None = None
+    tags: list[Key] = Field(default_factory=list)
+
+
+class Department(_Model):
+    key: Key
+    name: Text
+
+
+class Bounds(_Model):
+    """The range a valid observation must lie in (a share 0–100, a count ≥ 0)."""
+
+    min: float | None = None
+    max: float | None = None
+
+
+class Goalposts(_Model):
+    """Fixed bounds for the ``goalposts`` attainment method: worst maps to 0, best to 1."""
+
+    worst: float
+    best: float | None = None
+
+
+class Baseline(_Model):
+    year: Year
+    value: float
+    source: str | None = None
+
+
+class TargetSpec(_Model):
+    """One target of an indicator: a year and an expression, or a qualitative goal."""
+
+    year: Year
+    expr: str | None = Field(default=None, description="target expression, e.g. '>= 100000'")
+    qualitative: Text | None = None
+    tolerance: str | None = Field(default=None, description="'2' absolute or '5%' relative")
+    start: Year | None = Field(default=None, description="first year of an every-year constraint")
+    text: Text | None = Field(default=None, description="the plan's own words for this target")
+    _parsed: Target | None = PrivateAttr(default=None)
+
+    @field_validator("tolerance")
+    @classmethod
+    def _tol(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_tolerance(v)
+        return v
+
+    @model_validator(mode="after")
+    def _parse(self) -> TargetSpec:
+        if (self.expr is None) == (self.qualitative is None):
+            raise PydanticCustomError(
+                "target_form", "a target has either 'expr' or 'qualitative', exactly one"
+            )
+        if self.expr is not None:
+            try:
+                self._parsed = parse_target(self.expr)
+            except ExprError as e:
+                raise PydanticCustomError(
+                    "bad_expression", "target {expr!r}: {reason}", {"expr": self.expr, "reason": str(e)}
+                ) from None
+        return self
+
+    @property
+    def parsed(self) -> Target | None:
+        """The parsed expression (None for a qualitative target)."""
+        return self._parsed
+
+    @property
+    def tolerance_value(self) -> Tolerance | None:
+        return parse_tolerance(self.tolerance) if self.tolerance is not None else None
+
+
+class Indicator(_Model):
+    key: Key
+    name: Text
+    unit: str = Field(min_length=1)
+    definition: Text | None = None
+    group: Key
+    tags: list[Key] = Field(default_factory=list)
+    articles: list[int] = Field(default_factory=list)
+    department: Key | None = None
+    headline: bool = False
+    direction: Literal["up", "down"] | None = None
+    path: Literal["linear", "geometric"] = "linear"
+    weight: float = Field(default=1.0, ge=0)
+    scored: bool = True
+    baseline: Baseline | None = None
+    bounds: Bounds | None = None
+    goalposts: Goalposts | None = None
+    targets: list[TargetSpec] = Field(default_factory=list)
+    notes: Text | None = None
+
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _targets_mapping(cls, v: Any) -> Any:
+        # short form: {2020: ">= 100000", 2015: {qualitative: {...}}}
+        if isinstance(v, dict):
+            out = []
+            for year, spec in v.items():
+                if isinstance(spec, dict):
+                    out.append({"year": year, **spec})
+                else:
+                    out.append({"year": year, "expr": spec})
+            return out
+        return v
+
+    @cached_property
+    def quantitative(self) -> list[TargetSpec]:
+        return sorted((t for t in self.targets if t.parsed is not None), key=lambda t: t.year)
+
+    @property
+    def is_qualitative(self) -> bool:
+        return bool(self.targets) and not self.quantitative
+
+
+class Methods(_Model):
+    """The plan's default methods; each can be overridden when evaluating."""
+
+    attainment: Literal["ratio", "distance", "goalposts"] = "ratio"
+    status: Literal["time_half", "sdr", "eurostat"] = "time_half"
+    aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
+    min_coverage: float = Field(default=0.5, ge=0, le=1)
+    about_tolerance: str = "5%"
+    baseline_window: int = Field(default=1, ge=0, le=20)
+
+    @field_validator("about_tolerance")
+    @classmethod
+    def _tol(cls, v: str) -> str:
+        parse_tolerance(v)
+        return v
+
+
+class Plan(_Model):
+    """A development plan: its targets, classifications and methods."""
+
+    id: Key
+    title: Text
+    short_title: Text | None = None
+    issuer: Text | None = None
+    source: Text | None = None
+    period: Period
+    base_year: Year
+    areas: list[Area] = Field(min_length=1)
+    methods: Methods = Field(default_factory=Methods)
+    milestones: list[Milestone] = Field(default_factory=list)
+    groups: list[Group] = Field(min_length=1)
+    lenses: list[Lens] = Field(default_factory=list)
+    chapters: list[Chapter] = Field(default_factory=list)
+    articles: list[Article] = Field(default_factory=list)
+    departments: list[Department] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+    _version: str = PrivateAttr(default="")
+    _path: str = PrivateAttr(default="")
+
+    @property
+    def version(self) -> str:
+        """Content hash of the plan file (first 12 hex digits of SHA-256)."""
+        return self._version
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def default_area(self) -> str:
+        return self.areas[0].key
+
+    def indicator(self, key: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.key == key:
+                return ind
+        raise KeyError(key)
+
+    @property
+    def categories(self) -> dict[str, tuple[Lens, LensCategory]]:
+        return {c.key: (lens, c) for lens in self.lenses for c in lens.categories}
+
+    @property
+    def default_tolerance(self) -> Tolerance:
+        return parse_tolerance(self.methods.about_tolerance)
