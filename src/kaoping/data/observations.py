@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError, Problem, UsageError
 
-if TYPE_CHECKING:
-    import pandas as pd
+from ..engine.table import Table
 
+if TYPE_CHECKING:
     from ..plan.model import Plan
 
 COLUMNS = ["indicator", "area", "year", "value"]
@@ -25,26 +25,30 @@ ALIASES = {"key": "indicator", "indicator_key": "indicator", "region": "area"}
 STATUSES = ("final", "provisional")
 
 
-def empty_observations() -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(
-        {
-            "indicator": pd.Series(dtype=str),
-            "area": pd.Series(dtype=str),
-            "year": pd.Series(dtype="int64"),
-            "value": pd.Series(dtype="float64"),
-        }
-    )
+def empty_observations() -> Table:
+    return _table([])
 
 
-def read_observations(path: str | Path, plan: Plan) -> pd.DataFrame:
+def _table(records: list[dict]) -> Table:
+    """Observation records as a table: the engine's four columns, then the metadata."""
+    import numpy as np
+
+    cols = {
+        "indicator": np.array([r["indicator"] for r in records], dtype=object),
+        "area": np.array([r["area"] for r in records], dtype=object),
+        "year": np.array([r["year"] for r in records], dtype=np.int64),
+        "value": np.array([r["value"] for r in records], dtype=float),
+    }
+    for m in ("status", *META[2:], "row"):
+        cols[m] = np.array([r.get(m, "") for r in records], dtype=object)
+    return Table(cols)
+
+
+def read_observations(path: str | Path, plan: Plan) -> Table:
     """Read and check an observation CSV; raise :class:`DataError` listing every bad row.
 
     Rows are numbered as a spreadsheet shows them (the header is row 1).
     """
-    import pandas as pd
-
     p = Path(path)
     try:
         fh = p.open(encoding="utf-8-sig", newline="")
@@ -63,9 +67,8 @@ def read_observations(path: str | Path, plan: Plan) -> pd.DataFrame:
     return check_rows(rows, plan, str(p))
 
 
-def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> pd.DataFrame:
+def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
     """Check raw rows (dicts of text) against the plan and return the observation table."""
-    import pandas as pd
 
     units = {i.key: i.unit for i in plan.indicators}
     bounds = {i.key: i.bounds for i in plan.indicators}
@@ -140,8 +143,4 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> pd.DataFra
         out.append(rec)
     if problems:
         raise DataError(problems)
-    if not out:
-        return empty_observations()
-    df = pd.DataFrame(out)
-    df["year"] = df["year"].astype("int64")
-    return df
+    return _table(out)

@@ -98,6 +98,8 @@ class TargetArrays:
             self.exact[i] = c.op == "=="
         else:
             side = SIDE_BOTH
+            # the expression's own "± h" wins over the target's tolerance and the default
+            tol = c.tol if c.tol is not None else tol
             self.tol_abs[i] = 0.0 if tol.relative else tol.value
             self.tol_rel[i] = tol.value if tol.relative else 0.0
         if isinstance(operand, Ref):

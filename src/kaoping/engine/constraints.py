@@ -55,7 +55,7 @@ def check_every_year(
         & (years >= (ta.start - y0)[:, None, None])
         & (years <= last[:, None, None])
     )
-    checked = window & ~np.isnan(m) & ~(np.isnan(lo) & np.isnan(hi))
+    checked = window & ~np.isnan(m) & ~np.isnan(lo) & ~np.isnan(hi)
     held = checked & inside(
         m, lo, hi, ta.lo_strict[:, None, None], ta.hi_strict[:, None, None], ta.exact[:, None, None]
     )

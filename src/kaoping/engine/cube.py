@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any
+
 import numpy as np
-import pandas as pd
 
 from ..errors import UsageError
 from .compile import CompiledPlan
+from .table import column
 
 
 @dataclass
@@ -22,10 +24,19 @@ class Cube:
         return np.arange(self.y0, self.y0 + self.values.shape[2])
 
 
-def build_cube(cp: CompiledPlan, obs: pd.DataFrame, as_of: int, window: int) -> Cube:
+def _codes(values: np.ndarray, index: dict[str, int]) -> np.ndarray:
+    """Map labels to codes through their unique values (-1 for unknown labels)."""
+    uniq, inv = np.unique(values.astype(str), return_inverse=True)
+    lookup = np.array([index.get(u, -1) for u in uniq.tolist()], dtype=np.int64)
+    return lookup[inv.reshape(-1)] if len(values) else np.zeros(0, np.int64)
+
+
+def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
     """Place observations up to ``as_of`` in a cube; rows of unknown indicators are ignored.
 
-    The cube starts early enough to hold every baseline and reference year. Two rows for
+    ``obs`` is a pandas DataFrame, a :class:`~kaoping.engine.table.Table` or a mapping of
+    columns indicator, area (optional: the plan's default area), year and value. The
+    cube starts early enough to hold every baseline and reference year. Two rows for
     the same (indicator, area, year) are an error: the caller chooses the revision.
     """
     start_candidates = [cp.base_year - window, *cp.ref_years]
@@ -37,25 +48,36 @@ def build_cube(cp: CompiledPlan, obs: pd.DataFrame, as_of: int, window: int) -> 
         raise UsageError(f"the as-of year {as_of} is before the plan's base year {cp.base_year}")
     n_years = as_of - y0 + 1
 
-    ind = obs["indicator"].map(cp.index)
-    years = obs["year"].to_numpy(dtype=np.int64)
-    keep = ind.notna().to_numpy() & (years >= y0) & (years <= as_of)
-    data_areas = pd.unique(obs.loc[keep, "area"].astype(str))
+    ind_col = column(obs, "indicator")
+    if ind_col is None:
+        ind_col = np.zeros(0, dtype=object)
+    n = len(ind_col)
+    area_col = column(obs, "area")
+    if area_col is None:
+        area_col = np.full(n, cp.default_area, dtype=object)
+    year_col = column(obs, "year")
+    value_col = column(obs, "value")
+    years = (year_col if year_col is not None else np.zeros(0)).astype(np.int64)
+    vals_all = (value_col if value_col is not None else np.zeros(0)).astype(float)
+    ii = _codes(ind_col, cp.index)
+    keep = (ii >= 0) & (years >= y0) & (years <= as_of)
+    areas_kept = area_col[keep].astype(str)
+    data_areas = set(np.unique(areas_kept).tolist())
     areas = [cp.default_area, *sorted(a for a in data_areas if a != cp.default_area)]
     aindex = {a: j for j, a in enumerate(areas)}
 
-    ii = ind.to_numpy()[keep].astype(np.int64)
-    aa = obs.loc[keep, "area"].astype(str).map(aindex).to_numpy(dtype=np.int64)
+    aa = _codes(areas_kept, aindex)
+    ii = ii[keep]
     yy = years[keep] - y0
-    vals = obs.loc[keep, "value"].to_numpy(dtype=float)
+    vals = vals_all[keep]
 
     cube = np.full((cp.n, len(areas), n_years), np.nan)
     flat = np.ravel_multi_index((ii, aa, yy), cube.shape)
-    if np.unique(flat).size != flat.size:
-        dup = pd.Series(flat).duplicated(keep=False).to_numpy()
-        first = obs.loc[keep].iloc[np.flatnonzero(dup)[0]]
+    uniq, counts = np.unique(flat, return_counts=True)
+    if (counts > 1).any():
+        i, a, y = np.unravel_index(uniq[counts > 1][0], cube.shape)
         raise UsageError(
-            f"two observations for {first['indicator']} {first['area']} {first['year']}; "
+            f"two observations for {cp.keys[i]} {areas[a]} {y + y0}; "
             "pass one value per indicator, area and year"
         )
     cube.ravel()[flat] = vals

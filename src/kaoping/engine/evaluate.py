@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..errors import UsageError
 from .aggregate import effective_weights, overall, weighted_scores
@@ -27,6 +26,7 @@ from .measures import METHOD_NAMES, attainment, band, base_edge, completion, ins
 from .options import Options
 from .pace import path_value, project, rates, trend_fit, year_reached
 from .result import Evaluation
+from .table import Table
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -36,10 +36,10 @@ VERDICTS = ("achieved", "on_track", "lagging", "regressing")
 
 def evaluate(
     plan: Plan,
-    observations: pd.DataFrame,
+    observations: Any,
     as_of: int | None = None,
     options: Options | None = None,
-    verdicts: pd.DataFrame | None = None,
+    verdicts: Any = None,
     compiled: CompiledPlan | None = None,
 ) -> Evaluation:
     """Evaluate ``plan`` on ``observations`` (columns indicator, area, year, value) as of a year.
@@ -66,11 +66,11 @@ def evaluate(
         as_of=as_of,
         options=opts,
         areas=cube.areas,
-        indicators=indicators,
-        milestones=_milestones(cp, cube, core, as_of),
-        constraints=_constraint_frame(cp, cube, ev),
-        scores=scores,
-        steps=_steps(plan, verdicts, as_of),
+        indicator_table=indicators,
+        milestone_table=_milestones(cp, cube, core, as_of),
+        constraint_table=_constraint_frame(cp, cube, ev),
+        score_table=scores,
+        step_table=_steps(plan, verdicts, as_of),
         meta={"thresholds": opts.thresholds, "first_year": cube.y0},
     )
 
@@ -151,7 +151,10 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
 
     # status
     th = opts.thresholds
-    has_value = ~np.isnan(m) & ~(np.isnan(lo) & np.isnan(hi))
+    # a NaN bound means the referenced indicator has no value: nothing to compare with
+    has_value = ~np.isnan(m) & ~np.isnan(lo) & ~np.isnan(hi)
+    att = np.where(has_value, att, np.nan)
+    comp = np.where(has_value, comp, np.nan)
     maintain = ~np.isnan(x0) & np.isnan(e0) & has_value
     status = np.full(x.shape, "no_data", dtype=object)
     reason = np.full(x.shape, "", dtype=object)
@@ -173,6 +176,10 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
     status[no_pace & passed] = "lagging"
     reason[no_pace & passed] = "target_year_passed"
     status[no_pace & ~passed] = "no_data"
+    # once the target year has passed an unmet target cannot be on track
+    late = on & passed & ~met
+    status[late] = "lagging"
+    reason[late] = "target_year_passed"
     reason[no_pace & ~passed & np.isnan(x0)] = "no_baseline"
     reason[no_pace & ~passed & ~np.isnan(x0)] = "no_later_value"
     status[maintain & ~met] = "regressing"
@@ -258,29 +265,49 @@ def _apply_verdicts(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict, verdic
     reason = np.where(qual, "no_verdict", core["reason"]).astype(object)
     evidence = np.full(status.shape, "", dtype=object)
     vyear = np.full(status.shape, -1, dtype=np.int64)
-    if verdicts is not None and len(verdicts):
-        v = verdicts.copy()
-        if "area" not in v.columns:
-            v["area"] = cube.areas[0]
-        v["area"] = v["area"].fillna(cube.areas[0]).replace("", cube.areas[0])
-        v = v[(v["year"] <= as_of) & v["target"].isin(cp.index)]
-        v = v.sort_values("year", kind="stable").groupby(["target", "area"], sort=False).tail(1)
-        aindex = {a: j for j, a in enumerate(cube.areas)}
-        for row in v.itertuples(index=False):
-            i, a = cp.index[row.target], aindex.get(row.area)
-            if a is None or cp.kind[i] != K_QUALITATIVE:
-                continue
-            verdict = str(row.verdict)
-            if verdict not in VERDICTS:
-                raise UsageError(f"verdict {verdict!r} for {row.target} is not one of {', '.join(VERDICTS)}")
-            status[i, a] = verdict
-            reason[i, a] = ""
-            evidence[i, a] = str(getattr(row, "evidence", "") or "")
-            vyear[i, a] = int(row.year) - cube.y0
+    aindex = {a: j for j, a in enumerate(cube.areas)}
+    for row in _latest_verdicts(verdicts, cube.areas[0], as_of):
+        i, a = cp.index.get(row["target"]), aindex.get(row["area"])
+        if i is None or a is None or cp.kind[i] != K_QUALITATIVE:
+            continue
+        verdict = str(row["verdict"])
+        if verdict not in VERDICTS:
+            raise UsageError(
+                f"verdict {verdict!r} for {row['target']} is not one of {', '.join(VERDICTS)}"
+            )
+        status[i, a] = verdict
+        reason[i, a] = ""
+        evidence[i, a] = str(row.get("evidence") or "")
+        vyear[i, a] = int(row["year"]) - cube.y0
     core["status"] = status
     core["reason"] = reason
     core["evidence"] = evidence
     core["verdict_year"] = vyear
+
+
+def _verdict_rows(verdicts: Any, default_area: str) -> list[dict]:
+    """Verdict records (target, area, year, verdict, evidence) from any table form."""
+    if verdicts is None:
+        return []
+    if isinstance(verdicts, list):
+        rows = [dict(r) for r in verdicts]
+    elif hasattr(verdicts, "to_dict"):
+        rows = verdicts.to_dict("records")
+    else:
+        rows = Table(verdicts).rows()
+    for r in rows:
+        if not r.get("area") or r.get("area") != r.get("area"):
+            r["area"] = default_area
+    return rows
+
+
+def _latest_verdicts(verdicts: Any, default_area: str, as_of: int) -> list[dict]:
+    """The latest verdict up to ``as_of`` per (target, area)."""
+    latest: dict[tuple[str, str], dict] = {}
+    for r in sorted(_verdict_rows(verdicts, default_area), key=lambda r: int(r["year"])):
+        if int(r["year"]) <= as_of:
+            latest[(r["target"], r["area"])] = r
+    return list(latest.values())
 
 
 def _scores(cp: CompiledPlan, cube: Cube, core: dict, opts: Options):
@@ -306,17 +333,22 @@ def _scores(cp: CompiledPlan, cube: Cube, core: dict, opts: Options):
     for a, area in enumerate(cube.areas):
         n_data = int(((cp.weight > 0) & ~np.isnan(att[:, a])).sum())
         rows.append(("overall", "", "overall", area, o["score"][a], o["coverage"][a], n_scored, n_data))
-    df = pd.DataFrame(rows, columns=["level", "lens", "key", "area", "score", "coverage",
-                                     "n_scored", "n_with_data"])
-    return df, eff
+    names = ["level", "lens", "key", "area", "score", "coverage", "n_scored", "n_with_data"]
+    cols = list(zip(*rows, strict=True))
+    table = Table({
+        name: np.array(col, dtype=object if j < 4 else float if j < 6 else np.int64)
+        for j, (name, col) in enumerate(zip(names, cols, strict=True))
+    }, names)
+    return table, eff
 
 
-def _year_col(idx: np.ndarray, y0: int) -> pd.array:
+def _year_col(idx: np.ndarray, y0: int) -> np.ndarray:
+    """Year indices as calendar years (float, NaN for none)."""
     idx = np.asarray(idx, dtype=float)
-    return pd.array(np.where(idx >= 0, idx + y0, np.nan), dtype="Int64")
+    return np.where(idx >= 0, idx + y0, np.nan)
 
 
-def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> pd.DataFrame:
+def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> Table:
     n_i, n_a = core["latest_value"].shape
     flat = lambda a: np.asarray(a).reshape(n_i * n_a)  # noqa: E731
     per_ind = lambda a: np.repeat(np.asarray(a, dtype=object), n_a)  # noqa: E731
@@ -328,7 +360,7 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> pd
         target_text.append("" if spec is None else (spec.expr or "qualitative"))
         target_year.append(spec.year if spec is not None else None)
     y0 = cube.y0
-    df = pd.DataFrame(
+    df: dict[str, np.ndarray] = dict(
         {
             "indicator": per_ind(cp.keys),
             "area": np.tile(np.asarray(cube.areas, dtype=object), n_i),
@@ -336,7 +368,7 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> pd
             "kind": per_ind([KIND_NAMES[k] for k in cp.kind]),
             "measure": per_ind([MEASURE_NAMES[m] if cp.final.present[i] else "" for i, m in enumerate(cp.final.measure)]),
             "target": per_ind(target_text),
-            "target_year": pd.array(np.repeat(np.array(target_year, dtype=float), n_a), dtype="Int64"),
+            "target_year": np.repeat(np.array(target_year, dtype=float), n_a),
             "base_year": _year_col(flat(core["base_year"]), y0),
             "base_value": flat(core["base_value"]),
             "base_nearby": flat(core["base_nearby"]),
@@ -352,10 +384,12 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> pd
     df["met"] = flat(core["met"]).astype(bool)
     df["compound"] = flat(core["compound"]).astype(bool)
     df["projected_met"] = flat(core["projected_met"]).astype(bool)
-    df["method_used"] = [METHOD_NAMES[u] if a == a else "" for u, a in
-                         zip(flat(core["method_used"]), flat(core["attainment"]), strict=True)]
+    names = np.array(METHOD_NAMES, dtype=object)
+    df["method_used"] = np.where(
+        np.isnan(flat(core["attainment"]).astype(float)), "", names[flat(core["method_used"]).astype(int)]
+    ).astype(object)
     py = flat(core["projected_year"]).astype(float)
-    df["projected_year"] = pd.array(np.where(np.isfinite(py), np.ceil(py - 1e-9) + y0, np.nan), dtype="Int64")
+    df["projected_year"] = np.where(np.isfinite(py), np.ceil(py - 1e-9) + y0, np.nan)
     df["years_checked"] = flat(core["years_checked"]).astype(int)
     df["years_held"] = flat(core["years_held"]).astype(int)
     df["constraint_last_year"] = _year_col(flat(core["constraint_last_year"]), y0)
@@ -363,10 +397,10 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> pd
     df["verdict_year"] = _year_col(flat(core["verdict_year"]), y0)
     for col in ("pace_band", "trend", "status", "reason", "evidence"):
         df[col] = flat(core[col]).astype(object)
-    return df
+    return Table(df)
 
 
-def _milestones(cp: CompiledPlan, cube: Cube, core: dict, as_of: int) -> pd.DataFrame:
+def _milestones(cp: CompiledPlan, cube: Cube, core: dict, as_of: int) -> Table:
     """Expected and observed values at each milestone year up to the as-of year."""
     years = set(cp.milestone_years)
     for slot in cp.targets:
@@ -398,32 +432,36 @@ def _milestones(cp: CompiledPlan, cube: Cube, core: dict, as_of: int) -> pd.Data
             met = np.where(here, ok, met)
             lvl = _slot_level(slot, cube, x0, t0, yi)
             finite_lo, finite_hi = np.isfinite(lo), np.isfinite(hi)
-            edge = np.where(finite_lo & finite_hi, (lo + hi) / 2, np.where(finite_lo, lo, hi))
+            with np.errstate(invalid="ignore"):
+                mid = (lo + hi) / 2
+            edge = np.where(finite_lo & finite_hi, mid, np.where(finite_lo, lo, hi))
             edge = level_of(slot.measure[:, None], edge, yi, xr, tr)
             exp = np.where(here, np.where(np.isfinite(lvl), lvl, edge), exp)
             explicit |= here
         keep = target_rows & (explicit | ~np.isnan(exp))
         ii, aa = np.nonzero(keep)
-        frames.append(pd.DataFrame({
+        frames.append({
             "indicator": np.asarray(cp.keys, dtype=object)[ii],
             "area": np.asarray(cube.areas, dtype=object)[aa],
-            "year": y,
+            "year": np.full(len(ii), float(y)),
             "expected": exp[ii, aa],
             "explicit": explicit[ii, aa],
             "observed": obs[ii, aa],
             "met": np.where(np.isnan(obs[ii, aa]), None, met[ii, aa]).astype(object),
-        }))
+        })
+    names = ["indicator", "area", "year", "expected", "explicit", "observed", "met"]
     if not frames:
-        return pd.DataFrame(columns=["indicator", "area", "year", "expected", "explicit", "observed", "met"])
-    return pd.concat(frames, ignore_index=True)
+        return Table({n: np.zeros(0, dtype=object) for n in names}, names)
+    return Table({n: np.concatenate([np.broadcast_to(f[n], len(f["indicator"])) for f in frames])
+                  for n in names}, names)
 
 
-def _constraint_frame(cp: CompiledPlan, cube: Cube, ev: dict) -> pd.DataFrame:
+def _constraint_frame(cp: CompiledPlan, cube: Cube, ev: dict) -> Table:
     ii, aa, yy = np.nonzero(ev["checked"])
-    return pd.DataFrame({
+    return Table({
         "indicator": np.asarray(cp.keys, dtype=object)[ii],
         "area": np.asarray(cube.areas, dtype=object)[aa],
-        "year": yy + cube.y0,
+        "year": (yy + cube.y0).astype(float),
         "measure": ev["measure"][ii, aa, yy],
         "lo": ev["lo"][ii, aa, yy],
         "hi": ev["hi"][ii, aa, yy],
@@ -431,20 +469,17 @@ def _constraint_frame(cp: CompiledPlan, cube: Cube, ev: dict) -> pd.DataFrame:
     })
 
 
-def _steps(plan: Plan, verdicts, as_of: int) -> pd.DataFrame:
+def _steps(plan: Plan, verdicts: Any, as_of: int) -> Table:
+    keys = {m.key for m in plan.milestones}
+    latest = {r["target"]: r for r in _latest_verdicts(verdicts, plan.default_area, as_of)
+              if r["target"] in keys}
+    names = ["key", "year", "name_zh", "name_en", "goal_zh", "goal_en", "due", "verdict", "evidence"]
     rows = []
-    latest: dict[str, dict] = {}
-    if verdicts is not None and len(verdicts):
-        keys = {m.key for m in plan.milestones}
-        for r in verdicts.sort_values("year", kind="stable").to_dict("records"):
-            if r.get("target") in keys and int(r["year"]) <= as_of:
-                latest[r["target"]] = r
     for m in plan.milestones:
         v = latest.get(m.key, {})
-        rows.append({
-            "key": m.key, "year": m.year, "name_zh": m.name.zh, "name_en": m.name.en or m.name.zh,
-            "goal_zh": m.goal.zh, "goal_en": m.goal.en or m.goal.zh, "due": m.year <= as_of,
-            "verdict": v.get("verdict", ""), "evidence": v.get("evidence", "") or "",
-        })
-    return pd.DataFrame(rows, columns=["key", "year", "name_zh", "name_en", "goal_zh", "goal_en",
-                                       "due", "verdict", "evidence"])
+        rows.append([m.key, float(m.year), m.name.zh, m.name.en or m.name.zh, m.goal.zh,
+                     m.goal.en or m.goal.zh, m.year <= as_of, v.get("verdict", "") or "",
+                     v.get("evidence", "") or ""])
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return Table({n: np.array(c, dtype=float if n == "year" else bool if n == "due" else object)
+                  for n, c in zip(names, cols, strict=True)}, names)

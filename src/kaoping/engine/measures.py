@@ -143,7 +143,9 @@ def attainment(
         # far side of a band (overshoot) and "maintain" targets use the ratio
         far = np.where(m0 < lo, m > hi, m < lo)
         dist_ok = ~np.isnan(dist) & ~far & np.isfinite(e0)
-        b = np.where(np.isnan(best[:, None]), e0, best[:, None])
+        # best defaults to the target: its edge seen from the baseline, or, when the
+        # baseline already met it, the edge the value has left
+        b = np.where(np.isnan(best[:, None]), np.where(np.isfinite(e0), e0, edge), best[:, None])
         w = worst[:, None]
         gp = np.clip((m - w) / (b - w), 0.0, 1.0)
         gp_ok = ~np.isnan(gp) & (b != w)

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
 from .options import Options
+from .table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUSES = ("achieved", "on_track", "lagging", "regressing", "no_data", "monitoring")
 
 
 @dataclass
 class Evaluation:
-    """The state of a plan as of a year.
+    """The state of a plan as of a year, in five tables (:class:`Table`, NumPy columns):
 
-    - ``indicators``: one row per (indicator, area) with the numbers behind the status;
-    - ``milestones``: per indicator, area and milestone year: expected, observed, met;
-    - ``constraints``: per every-year constraint, area and year: the measure and whether it held;
-    - ``scores``: per level (group, lens, overall), key and area: score, coverage, counts;
-    - ``steps``: the plan's milestones (steps) with any recorded verdicts.
+    - ``indicator_table``: one row per (indicator, area) with the numbers behind the status;
+    - ``milestone_table``: per indicator, area and milestone year: expected, observed, met;
+    - ``constraint_table``: per every-year constraint, area and year: measure, band, held;
+    - ``score_table``: per level (group, lens, overall), key and area: score, coverage, counts;
+    - ``step_table``: the plan's milestones (steps) with any recorded verdicts.
+
+    The properties ``indicators``, ``milestones``, ``constraints``, ``scores`` and
+    ``steps`` give the same tables as pandas DataFrames.
     """
 
     plan_id: str
@@ -28,31 +36,53 @@ class Evaluation:
     as_of: int
     options: Options
     areas: list[str]
-    indicators: pd.DataFrame
-    milestones: pd.DataFrame
-    constraints: pd.DataFrame
-    scores: pd.DataFrame
-    steps: pd.DataFrame
+    indicator_table: Table
+    milestone_table: Table
+    constraint_table: Table
+    score_table: Table
+    step_table: Table
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        return self.indicator_table.to_pandas()
+
+    @cached_property
+    def milestones(self) -> pd.DataFrame:
+        return self.milestone_table.to_pandas()
+
+    @cached_property
+    def constraints(self) -> pd.DataFrame:
+        return self.constraint_table.to_pandas()
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        return self.score_table.to_pandas()
+
+    @cached_property
+    def steps(self) -> pd.DataFrame:
+        return self.step_table.to_pandas()
+
+    def _area(self, area: str | None) -> str:
+        return area or self.areas[0]
 
     def indicator(self, key: str, area: str | None = None) -> dict[str, Any]:
         """One indicator's row as a dict (the plan's default area unless named)."""
-        df = self.indicators
-        area = area or self.areas[0]
-        row = df[(df["indicator"] == key) & (df["area"] == area)]
-        if row.empty:
+        t = self.indicator_table
+        mask = (t["indicator"] == key) & (t["area"] == self._area(area))
+        rows = t.where(mask).rows()
+        if not rows:
             raise KeyError((key, area))
-        return row.iloc[0].to_dict()
+        return rows[0]
 
     def score(self, level: str, key: str, area: str | None = None) -> float:
-        df = self.scores
-        area = area or self.areas[0]
-        row = df[(df["level"] == level) & (df["key"] == key) & (df["area"] == area)]
-        if row.empty:
+        t = self.score_table
+        mask = (t["level"] == level) & (t["key"] == key) & (t["area"] == self._area(area))
+        if not mask.any():
             raise KeyError((level, key, area))
-        return float(row.iloc[0]["score"])
+        return float(t["score"][mask][0])
 
     def status_counts(self, area: str | None = None) -> dict[str, int]:
-        area = area or self.areas[0]
-        s = self.indicators.loc[self.indicators["area"] == area, "status"].value_counts()
-        return {k: int(s.get(k, 0)) for k in STATUSES}
+        t = self.indicator_table
+        st = t["status"][t["area"] == self._area(area)]
+        return {k: int(np.sum(st == k)) for k in STATUSES}

@@ -19,6 +19,7 @@ evaluated as Python. The grammar (see ``docs/plan-file.md``)::
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -179,18 +180,28 @@ _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<num>[0-9][0-9_]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
-  | (?P<op>>=|<=|==|\+-|[<>~±%‰()\[\],*+\-])
+  | (?P<op>>=|<=|==|\+-|[≥≤≧≦⩾⩽＝]|[<>~±%‰()\[\],*+\-])
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
     """,
     re.VERBOSE,
 )
 
-_ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "＝": "==", "％": "%", "～": "~"}
+# Full-width and typeset forms, replaced one character for one so that error positions
+# still point into the text as written.
+_SAME_WIDTH = str.maketrans(
+    {
+        "＞": ">", "＜": "<", "％": "%", "～": "~", "〜": "~", "∼": "~",
+        "（": "(", "）": ")", "［": "[", "］": "]", "，": ",",
+        "＋": "+", "－": "-", "−": "-", "×": "*", "＊": "*", "．": ".",
+        **{chr(0xFF10 + d): str(d) for d in range(10)},
+    }
+)
+# Operators written as one character that stand for two.
+_OP_ALIASES = {"≥": ">=", "≧": ">=", "⩾": ">=", "≤": "<=", "≦": "<=", "⩽": "<=", "＝": "=="}
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    for k, v in _ALIASES.items():
-        text = text.replace(k, v)
+    text = text.translate(_SAME_WIDTH)
     out: list[tuple[str, str, int]] = []
     pos = 0
     while pos < len(text):
@@ -199,9 +210,17 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
             raise ExprError(f"unexpected character {text[pos]!r} at position {pos + 1}", pos)
         kind = m.lastgroup or ""
         if kind != "ws":
-            out.append((kind, m.group(), pos))
+            value = m.group()
+            out.append((kind, _OP_ALIASES.get(value, value), pos))
         pos = m.end()
     return out
+
+
+def _to_float(tok: tuple[str, str, int]) -> float:
+    value = float(tok[1].replace("_", ""))
+    if not math.isfinite(value):
+        raise ExprError(f"the number {tok[1]!r} at position {tok[2] + 1} is too large", tok[2])
+    return value
 
 
 class _Parser:
@@ -233,7 +252,7 @@ class _Parser:
         sign = 1.0
         if self.at("-") or self.at("+"):
             sign = -1.0 if self.take()[1] == "-" else 1.0
-        return sign * float(self.take(kind="num")[1].replace("_", ""))
+        return sign * _to_float(self.take(kind="num"))
 
     # -- grammar ---------------------------------------------------------------------
     def target(self) -> Target:
@@ -285,9 +304,13 @@ class _Parser:
             tol = None
             if self.at("±") or self.at("+-"):
                 self.take()
+                tpos = self.peek()
                 value = self.number()
                 if value < 0:
-                    raise ExprError("a tolerance cannot be negative", t[2])
+                    where = tpos[2] if tpos else t[2]
+                    raise ExprError(
+                        f"a tolerance cannot be negative (position {where + 1})", where
+                    )
                 rel = False
                 if self.at("%"):
                     self.take()
@@ -298,14 +321,22 @@ class _Parser:
             self.take()
             self.take("[")
             lo = self.number()
-            pct = self._percent_sign()
+            lo_pct = self._percent_sign()
             self.take(",")
             hi = self.number()
-            pct = self._percent_sign() or pct
+            hi_pct = self._percent_sign()
             self.take("]")
+            if lo_pct != hi_pct:
+                raise ExprError(
+                    "write '%' on both ends of the range or on neither, as in [-20%, -10%]",
+                    t[2],
+                )
             if lo > hi:
-                raise ExprError(f"the range [{_fmt(lo)}, {_fmt(hi)}] is empty", t[2])
-            return Between(lo, hi, pct)
+                raise ExprError(
+                    f"the range [{_fmt(lo)}, {_fmt(hi)}] is empty: its low end is above its high end",
+                    t[2],
+                )
+            return Between(lo, hi, lo_pct)
         raise ExprError(
             f"expected a comparison (>=, >, <=, <, ==, ~ or 'in') at position {t[2] + 1}, "
             f"found {t[1]!r}",
@@ -316,6 +347,8 @@ class _Parser:
         if self.at("%"):
             self.take()
             return True
+        if self.at("‰"):
+            self.take()  # per mille: the number is already in the indicator's unit
         return False
 
     def operand(self) -> Operand:
@@ -347,9 +380,16 @@ class _Parser:
         offset = 0.0
         if self.at("+") or self.at("-"):
             sign = -1.0 if self.take()[1] == "-" else 1.0
-            offset = sign * float(self.take(kind="num")[1].replace("_", ""))
+            offset = sign * _to_float(self.take(kind="num"))
             if self.at("%"):
-                self.take()
+                pct = self.take()
+                if t[1] == "value":
+                    raise ExprError(
+                        f"'%' at position {pct[2] + 1}: an offset to value({key}) is in the "
+                        f"indicator's unit; to scale it write a factor such as "
+                        f"'1.05 * value({key})'",
+                        pct[2],
+                    )
         return Ref(t[1], key, factor, offset)  # type: ignore[arg-type]
 
 
@@ -381,4 +421,4 @@ def parse_target(text: str) -> Target:
     """Parse a target expression; raise :class:`ExprError` with a plain message."""
     if not isinstance(text, str):
         raise ExprError(f"a target expression is text, not {type(text).__name__}")
-    return _Parser(text.strip()).target()
+    return _Parser(text).target()

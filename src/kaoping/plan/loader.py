@@ -37,8 +37,11 @@ _CODES = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every node."""
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader (libyaml's when present); nodes keep their start line."""
 
 
 def _compose(text: str, file: str) -> tuple[Any, dict[Loc, Any]]:
@@ -53,7 +56,7 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Loc, Any]]:
         raise PlanError([Problem("not-a-mapping", "the plan file is empty", file, 1)])
     lines: dict[Loc, Any] = {}
     _index(node, (), lines)
-    loader = _LineLoader(text)
+    loader = yaml.SafeLoader("")
     try:
         data = loader.construct_document(node)
     finally:

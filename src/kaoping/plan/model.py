@@ -45,12 +45,19 @@ def parse_tolerance(text: str) -> Tolerance:
     """``"2"`` is an absolute tolerance, ``"5%"`` one relative to the target."""
     m = _TOL.match(str(text))
     if not m:
+        # the message is formatted here: pydantic templates know no format specs
         raise PydanticCustomError(
             "bad_tolerance",
-            "tolerance {value!r} is not a number or a percentage such as '2' or '5%'",
-            {"value": text},
+            f"the tolerance {str(text)!r} is not a number or a percentage such as '2' or '5%'",
         )
     return Tolerance(float(m.group(1)), m.group(2) == "%")
+
+
+def _tolerance_text(v: Any) -> Any:
+    """Accept a bare number (``tolerance: 2``) as the text ``"2"``."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v:g}" if isinstance(v, float) else str(v)
+    return v
 
 
 class Period(_Model):
@@ -145,6 +152,11 @@ class TargetSpec(_Model):
     text: Text | None = Field(default=None, description="the plan's own words for this target")
     _parsed: Target | None = PrivateAttr(default=None)
 
+    @field_validator("tolerance", mode="before")
+    @classmethod
+    def _tol_number(cls, v: Any) -> Any:
+        return _tolerance_text(v)
+
     @field_validator("tolerance")
     @classmethod
     def _tol(cls, v: str | None) -> str | None:
@@ -162,8 +174,9 @@ class TargetSpec(_Model):
             try:
                 self._parsed = parse_target(self.expr)
             except ExprError as e:
+                # formatted here: pydantic templates know no format specs such as !r
                 raise PydanticCustomError(
-                    "bad_expression", "target {expr!r}: {reason}", {"expr": self.expr, "reason": str(e)}
+                    "bad_expression", f"the target {self.expr!r} does not parse: {e}"
                 ) from None
         return self
 
@@ -229,6 +242,11 @@ class Methods(_Model):
     min_coverage: float = Field(default=0.5, ge=0, le=1)
     about_tolerance: str = "5%"
     baseline_window: int = Field(default=1, ge=0, le=20)
+
+    @field_validator("about_tolerance", mode="before")
+    @classmethod
+    def _tol_number(cls, v: Any) -> Any:
+        return _tolerance_text(v)
 
     @field_validator("about_tolerance")
     @classmethod

@@ -1,0 +1,225 @@
+"""The scorecard: an evaluation arranged for reading, in one language.
+
+Every view (terminal, JSON, CSV, and later the web and printed reports) renders this
+structure; none of them computes anything the engine computes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .labels import PACE_BAND, REASON, STATUS, TREND, t, word
+
+if TYPE_CHECKING:
+    from ..engine.result import Evaluation
+    from ..plan.model import Plan
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _year(v: Any) -> int | None:
+    try:
+        return None if v is None or v != v else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def fmt_number(v: float | None, unit: str = "") -> str:
+    """A value for reading: thousands separators for large numbers, few decimals."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    a = abs(v)
+    if a >= 1e4:
+        s = f"{v:,.0f}"
+    elif a >= 100:
+        s = f"{v:,.1f}".rstrip("0").rstrip(".")
+    elif a >= 1:
+        s = f"{v:.2f}".rstrip("0").rstrip(".")
+    elif a == 0:
+        s = "0"
+    else:
+        s = f"{v:.3g}"
+    return s
+
+
+def fmt_pct(v: float | None, digits: int = 0) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{100 * v:.{digits}f}%"
+
+
+def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "en") -> dict:
+    """The evaluation of one area as nested, JSON-ready data in ``lang`` (en or zh)."""
+    area = area or ev.areas[0]
+    it = ev.indicator_table
+    by_key = {r["indicator"]: r for r in it.where(it["area"] == area).rows()}
+    th = ev.options.thresholds
+    pace_measure = "progress_ratio" if th.measure == "progress" else "rate_ratio"
+
+    def indicator_entry(ind) -> dict:
+        r = by_key[ind.key]
+        return {
+            "key": ind.key,
+            "name": ind.name.get(lang),
+            "unit": ind.unit,
+            "headline": ind.headline,
+            "articles": ind.articles,
+            "kind": r["kind"],
+            "target": r["target"],
+            "target_year": _year(r["target_year"]),
+            "target_text": next(
+                (s.text.get(lang) for s in reversed(ind.targets) if s.text is not None), None
+            ),
+            "base": {"year": _year(r["base_year"]), "value": _num(r["base_value"]),
+                     "nearby": bool(r["base_nearby"])},
+            "latest": {"year": _year(r["latest_year"]), "value": _num(r["latest_value"])},
+            "attainment": _num(r["attainment"]),
+            "attainment_method": r["method_used"] or None,
+            "completion": _num(r["completion"]),
+            "met": bool(r["met"]),
+            "expected": _num(r["expected_value"]),
+            "target_level": _num(r["target_level"]),
+            "pace": {
+                "measure": pace_measure,
+                "value": _num(r["pace"]),
+                "band": r["pace_band"] or None,
+                "band_label": t(PACE_BAND, r["pace_band"], lang) if r["pace_band"] else None,
+                "progress_ratio": _num(r["progress_ratio"]),
+                "observed_rate": _num(r["observed_rate"]),
+                "required_rate": _num(r["required_rate"]),
+                "required_rate_now": _num(r["required_rate_now"]),
+                "rate_ratio": _num(r["rate_ratio"]),
+                "compound": bool(r["compound"]),
+            },
+            "projection": {
+                "value": _num(r["projected_value"]),
+                "met": bool(r["projected_met"]),
+                "year": _year(r["projected_year"]),
+            },
+            "every_year": (
+                {"checked": int(r["years_checked"]), "held": int(r["years_held"])}
+                if r["kind"] == "every_year" or int(r["years_checked"]) > 0
+                else None
+            ),
+            "trend": r["trend"] or None,
+            "trend_label": t(TREND, r["trend"], lang) if r["trend"] else None,
+            "status": r["status"],
+            "status_label": t(STATUS, r["status"], lang),
+            "reason": r["reason"] or None,
+            "reason_label": t(REASON, r["reason"], lang) if r["reason"] else None,
+            "evidence": r["evidence"] or None,
+            "weight_effective": _num(r["weight_effective"]),
+        }
+
+    st = ev.score_table
+    scores = {(r["level"], r["key"]): r for r in st.where(st["area"] == area).rows()}
+
+    def score_of(level: str, key: str) -> dict:
+        s = scores[(level, key)]
+        return {"score": _num(s["score"]), "coverage": _num(s["coverage"]),
+                "n_scored": int(s["n_scored"]), "n_with_data": int(s["n_with_data"])}
+
+    groups = []
+    for g in plan.groups:
+        inds = [indicator_entry(i) for i in plan.indicators if i.group == g.key]
+        groups.append({"key": g.key, "name": g.name.get(lang), **score_of("group", g.key),
+                       "indicators": inds})
+    lenses = []
+    for lens in plan.lenses:
+        lenses.append({
+            "key": lens.key, "name": lens.name.get(lang),
+            "categories": [{"key": c.key, "name": c.name.get(lang), **score_of("lens", c.key)}
+                           for c in lens.categories],
+        })
+    steps = []
+    for s in ev.step_table.rows():
+        steps.append({
+            "key": s["key"], "year": int(s["year"]),
+            "name": s["name_zh"] if lang == "zh" else s["name_en"],
+            "goal": s["goal_zh"] if lang == "zh" else s["goal_en"],
+            "due": bool(s["due"]), "verdict": s["verdict"] or None,
+            "verdict_label": t(STATUS, s["verdict"], lang) if s["verdict"] else None,
+            "evidence": s["evidence"] or None,
+        })
+    mt = ev.milestone_table
+    ms_rows = mt.where(mt["area"] == area).rows()
+    milestones = []
+    for year in sorted({r["year"] for r in ms_rows}):
+        m = [r for r in ms_rows if r["year"] == year]
+        judged = [r for r in m if r["met"] is not None]
+        milestones.append({
+            "year": int(year),
+            "indicators": len(m),
+            "with_data": len(judged),
+            "met": sum(1 for r in judged if r["met"]),
+            "rows": [
+                {"key": r["indicator"], "expected": _num(r["expected"]), "explicit": bool(r["explicit"]),
+                 "observed": _num(r["observed"]), "met": None if r["met"] is None else bool(r["met"])}
+                for r in m
+            ],
+        })
+    area_name = next((a.name.get(lang) for a in plan.areas if a.key == area), area)
+    return {
+        "plan": {"id": plan.id, "title": plan.title.get(lang),
+                 "short_title": (plan.short_title or plan.title).get(lang),
+                 "version": ev.plan_version, "period": [plan.period.start, plan.period.end],
+                 "base_year": plan.base_year},
+        "as_of": ev.as_of,
+        "area": {"key": area, "name": area_name},
+        "lang": lang,
+        "method": {
+            "attainment": ev.options.attainment,
+            "status": ev.options.status,
+            "status_measure": pace_measure,
+            "thresholds": {"on": th.on, "moderate": th.moderate, "floor": th.floor},
+            "aggregation": ev.options.aggregation,
+            "min_coverage": ev.options.min_coverage,
+        },
+        "overall": score_of("overall", "overall"),
+        "status_counts": ev.status_counts(area),
+        "groups": groups,
+        "lenses": lenses,
+        "steps": steps,
+        "milestones": milestones,
+        "labels": {k: word(k, lang) for k in ("overall", "score", "coverage", "status")},
+    }
+
+
+CSV_COLUMNS = [
+    "group", "key", "name", "unit", "kind", "target", "target_year", "base_year", "base_value",
+    "latest_year", "latest_value", "attainment", "attainment_method", "completion", "pace_measure",
+    "pace", "pace_band", "observed_rate", "required_rate", "required_rate_now", "projected_value",
+    "projected_year", "status", "status_label", "reason",
+]
+
+
+def scorecard_rows(card: dict) -> list[dict]:
+    """The scorecard's indicators as flat rows (for CSV and spreadsheets)."""
+    out = []
+    for g in card["groups"]:
+        for i in g["indicators"]:
+            out.append({
+                "group": g["key"], "key": i["key"], "name": i["name"], "unit": i["unit"],
+                "kind": i["kind"], "target": i["target"], "target_year": i["target_year"],
+                "base_year": i["base"]["year"], "base_value": i["base"]["value"],
+                "latest_year": i["latest"]["year"], "latest_value": i["latest"]["value"],
+                "attainment": i["attainment"], "attainment_method": i["attainment_method"],
+                "completion": i["completion"], "pace_measure": i["pace"]["measure"],
+                "pace": i["pace"]["value"], "pace_band": i["pace"]["band"],
+                "observed_rate": i["pace"]["observed_rate"],
+                "required_rate": i["pace"]["required_rate"],
+                "required_rate_now": i["pace"]["required_rate_now"],
+                "projected_value": i["projection"]["value"],
+                "projected_year": i["projection"]["year"],
+                "status": i["status"], "status_label": i["status_label"], "reason": i["reason"],
+            })
+    return out
