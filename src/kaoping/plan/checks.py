@@ -26,11 +26,37 @@ def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+def _seq(v: Any) -> list:
+    """``v`` if it is a list; the typed validation reports anything else."""
+    return v if isinstance(v, list) else []
+
+
+def _simple(v: Any) -> bool:
+    """A value that can be a key or a number (not a list or mapping of the wrong type)."""
+    return isinstance(v, (str, int, float)) and not isinstance(v, bool)
+
+
+def _keys(data: dict, name: str, field: str = "key") -> set | None:
+    """The keys of a list; None when some item is malformed, so that a reference to it
+    is not reported as unknown on top of the typed validation's problem."""
+    v = data.get(name)
+    if v is None:
+        return set()
+    if not isinstance(v, list):
+        return None
+    out = set()
+    for x in v:
+        if not isinstance(x, dict) or not _simple(x.get(field)):
+            return None
+        out.add(x[field])
+    return out
+
+
 def _duplicates(items: list[tuple[int, dict]], name: str, field: str = "key") -> Iterator[Found]:
     seen: dict[Any, int] = {}
     for i, x in items:
         k = x.get(field)
-        if k is None or isinstance(k, (dict, list)):
+        if not _simple(k):
             continue
         if k in seen:
             yield (
@@ -103,9 +129,13 @@ def check_plan(data: dict) -> list[Found]:
     out.extend(_duplicates(articles, "articles", "number"))
 
     cat_keys: dict[str, tuple[int, int]] = {}
+    cats_known = _keys(data, "lenses") is not None
     for li, lens in lenses:
-        for ci, cat in enumerate(lens.get("categories") or []):
+        if not isinstance(lens.get("categories"), list):
+            cats_known = False
+        for ci, cat in enumerate(_seq(lens.get("categories"))):
             if not isinstance(cat, dict) or not isinstance(cat.get("key"), str):
+                cats_known = False
                 continue
             k = cat["key"]
             if k in cat_keys:
@@ -118,16 +148,20 @@ def check_plan(data: dict) -> list[Found]:
                 )
             cat_keys[k] = (li, ci)
 
-    group_keys = {g.get("key") for _, g in groups}
-    chapter_nums = {c.get("number") for _, c in chapters}
-    article_nums = {a.get("number") for _, a in articles}
-    area_keys = {a.get("key") for _, a in areas}
-    dept_keys = {d.get("key") for _, d in departments}
-    ind_keys = {x.get("key") for _, x in indicators}
+    # None: the list is malformed and its references are not checked
+    group_keys = _keys(data, "groups")
+    chapter_nums = _keys(data, "chapters", "number")  # checked only when chapters are listed
+    article_nums = _keys(data, "articles", "number")  # checked only when articles are listed
+    area_keys = _keys(data, "areas")
+    dept_keys = _keys(data, "departments")
+    ind_keys = _keys(data, "indicators")
+
+    def unknown_tag(tag: Any) -> bool:
+        return cats_known and isinstance(tag, str) and tag not in cat_keys
 
     for i, a in areas:
         parent = a.get("parent")
-        if parent is not None and parent not in area_keys:
+        if area_keys is not None and isinstance(parent, str) and parent not in area_keys:
             out.append((("areas", i, "parent"), "unknown-area", f"no area {parent!r} in areas"))
     for i, m in milestones:
         y = _int(m.get("year"))
@@ -136,23 +170,23 @@ def check_plan(data: dict) -> list[Found]:
                 (("milestones", i, "year"), "milestone-outside-period",
                  f"milestone year {y} is outside the period {start}–{end}")
             )
-        art = m.get("article")
-        if articles and art is not None and art not in article_nums:
-            out.append((("milestones", i, "article"), "unknown-article", f"no article {art}"))
+        art = _int(m.get("article"))
+        if article_nums and art is not None and art not in article_nums:
+            out.append((("milestones", i, "article"), "unknown-article", f"no article {art} in articles"))
     for li, lens in lenses:
-        for ci, cat in enumerate(lens.get("categories") or []):
-            if isinstance(cat, dict) and chapters and cat.get("chapter") is not None:
+        for ci, cat in enumerate(_seq(lens.get("categories"))):
+            if isinstance(cat, dict) and chapter_nums and _int(cat.get("chapter")) is not None:
                 if cat["chapter"] not in chapter_nums:
                     out.append(
                         (("lenses", li, "categories", ci, "chapter"), "unknown-chapter",
                          f"no chapter {cat['chapter']} in chapters")
                     )
     for i, a in articles:
-        ch = a.get("chapter")
-        if chapters and ch is not None and ch not in chapter_nums:
+        ch = _int(a.get("chapter"))
+        if chapter_nums and ch is not None and ch not in chapter_nums:
             out.append((("articles", i, "chapter"), "unknown-chapter", f"no chapter {ch} in chapters"))
-        for j, tag in enumerate(a.get("tags") or []):
-            if isinstance(tag, str) and tag not in cat_keys:
+        for j, tag in enumerate(_seq(a.get("tags"))):
+            if unknown_tag(tag):
                 out.append((("articles", i, "tags", j), "unknown-tag", f"no lens category {tag!r}"))
 
     refs: dict[str, set[str]] = {}
@@ -161,10 +195,10 @@ def check_plan(data: dict) -> list[Found]:
         g = ind.get("group")
         if isinstance(g, str) and g not in group_keys:
             out.append(((*here, "group"), "unknown-group", f"no group {g!r} in groups"))
-        for j, tag in enumerate(ind.get("tags") or []):
+        for j, tag in enumerate(_seq(ind.get("tags"))):
             if isinstance(tag, str) and tag not in cat_keys:
                 out.append(((*here, "tags", j), "unknown-tag", f"no lens category {tag!r}"))
-        for j, art in enumerate(ind.get("articles") or []):
+        for j, art in enumerate(_seq(ind.get("articles"))):
             if articles and _int(art) is not None and art not in article_nums:
                 out.append(((*here, "articles", j), "unknown-article", f"no article {art} in articles"))
         dept = ind.get("department")
@@ -179,7 +213,7 @@ def check_plan(data: dict) -> list[Found]:
             out.append(((*here, "goalposts"), "bad-goalposts", "goalposts worst and best are equal"))
 
         targets = _targets(ind)
-        if not targets and ind.get("direction") is None:
+        if ind.get("targets") in (None, [], {}) and ind.get("direction") is None:
             out.append(
                 ((*here, "direction"), "direction-needed",
                  "an indicator with no target needs 'direction: up' or 'direction: down'")
@@ -199,6 +233,10 @@ def check_plan(data: dict) -> list[Found]:
             t = _parsed(spec)
             if t is None:
                 continue
+            if t.ref_year is not None and y is not None and not 1900 <= t.ref_year < y:
+                out.append(((*tloc, "expr"), "reference-year",
+                            f"the target compares with {t.ref_year} ('vs {t.ref_year}'), "
+                            f"which is not a year before the target year {y}"))
             slot = (y, t.every_year)
             if y is not None and slot in seen_years:
                 out.append(((*tloc, "year"), "duplicate-target",
@@ -260,7 +298,7 @@ def _target_direction(t: Target) -> str | None:
 
 
 def _cycles(refs: dict[str, set[str]], indicators: list[tuple[int, dict]]) -> Iterator[Found]:
-    index = {x.get("key"): i for i, x in indicators}
+    index = {x.get("key"): i for i, x in indicators if _simple(x.get("key"))}
     state: dict[str, int] = {}
     reported: set[str] = set()
 

@@ -18,6 +18,7 @@ from .checks import check_plan
 from .model import Plan
 
 Loc = tuple[Any, ...]
+Found = tuple[int, str, str, str]  # line, code, message, field
 # lines maps a location to its line; (*loc, ('#', i)) maps to the i-th key of a mapping
 
 # pydantic error type -> stable problem code
@@ -44,54 +45,94 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
     """The safe loader (libyaml's when present); nodes keep their start line."""
 
 
-def _compose(text: str, file: str) -> tuple[Any, dict[Loc, Any]]:
+def _compose(text: str, file: str) -> tuple[Any, dict[Loc, Any], list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_LineLoader)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(e, "problem", None) or str(e)
-        raise PlanError([Problem("yaml-syntax", f"not valid YAML: {reason}", file, line)]) from None
+        raise PlanError([_yaml_problem(e, file)]) from None
     if node is None:
         raise PlanError([Problem("not-a-mapping", "the plan file is empty", file, 1)])
     lines: dict[Loc, Any] = {}
-    _index(node, (), lines)
+    found: list[Found] = []
+    _index(node, (), lines, found, set())
     loader = yaml.SafeLoader("")
     try:
         data = loader.construct_document(node)
+    except yaml.YAMLError as e:
+        raise PlanError([_yaml_problem(e, file)]) from None
     finally:
         loader.dispose()
-    return data, lines
+    problems = [Problem(code, msg, file, line, field) for line, code, msg, field in found]
+    return data, lines, problems
 
 
-def _index(node: yaml.Node, loc: Loc, lines: dict[Loc, Any]) -> None:
+def _yaml_problem(e: yaml.YAMLError, file: str) -> Problem:
+    mark = getattr(e, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    reason = getattr(e, "problem", None) or str(e)
+    return Problem("yaml-syntax", f"the file is not valid YAML: {reason}", file, line)
+
+
+def _index(
+    node: yaml.Node, loc: Loc, lines: dict[Loc, Any], found: list[Found], active: set[int]
+) -> None:
     lines[loc] = node.start_mark.line + 1
+    if id(node) in active:  # an alias that contains itself
+        return
+    active.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        for i, (k, v) in enumerate(node.value):
+        first: dict[str, int] = {}
+        for k, v in node.value:
+            if not isinstance(k, yaml.ScalarNode) or k.value == "<<":
+                continue  # a complex key is reported when constructed; merges are kept
             key = k.value
-            _index(v, (*loc, key), lines)
+            if key in first:
+                found.append(
+                    (
+                        k.start_mark.line + 1,
+                        "duplicate-key",
+                        f"{key!r} appears twice in the same mapping (first on line "
+                        f"{first[key]}); only one can be kept, so remove or rename one",
+                        field_name((*loc, key)),
+                    )
+                )
+                continue
+            first[key] = k.start_mark.line + 1
+            _index(v, (*loc, key), lines, found, active)
             lines[(*loc, key)] = k.start_mark.line + 1
             # a mapping in the short form (targets: {2020: ...}) becomes a list when
             # validated: remember which key the i-th item came from
-            lines[(*loc, ("#", i))] = key
+            lines[(*loc, ("#", len(first) - 1))] = key
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index(item, (*loc, i), lines)
+            _index(item, (*loc, i), lines, found, active)
+    active.discard(id(node))
+
+
+def _resolve(lines: dict[Loc, Any], loc: Loc) -> tuple[Loc, int | None]:
+    """``loc`` with list positions of the mapping short form turned into keys, and the
+    line of its deepest part that exists in the file."""
+    norm: list[Any] = []
+    best = lines.get(())
+    rest = list(loc)
+    while rest:
+        part = rest[0]
+        # a list position, a key (YAML keys are indexed as text), or the i-th key of a
+        # mapping that pydantic read as a list (the short form of targets)
+        for step in (part, str(part), lines.get((*norm, ("#", part)))):
+            if step is not None and (*norm, step) in lines:
+                break
+        else:
+            break
+        norm.append(step)
+        rest.pop(0)
+        best = lines[tuple(norm)]
+    return (*norm, *rest), best
 
 
 def line_of(lines: dict[Loc, Any], loc: Loc) -> int | None:
     """The line of the deepest part of ``loc`` that exists in the file."""
-    norm: list[Any] = []
-    best = lines.get(())
-    for part in loc:
-        step: Any = part if isinstance(part, int) else str(part)
-        if (*norm, step) not in lines and isinstance(part, int):
-            step = lines.get((*norm, ("#", part)), step)
-        if (*norm, step) not in lines:
-            break
-        norm.append(step)
-        best = lines[tuple(norm)]
-    return best
+    return _resolve(lines, loc)[1]
 
 
 def field_name(loc: Loc) -> str:
@@ -104,10 +145,15 @@ def field_name(loc: Loc) -> str:
     return out
 
 
+def _problem(code: str, msg: str, file: str, lines: dict[Loc, Any], loc: Loc) -> Problem:
+    where, line = _resolve(lines, loc)
+    return Problem(code, msg, file, line, field_name(where))
+
+
 def _pydantic_problems(err: ValidationError, file: str, lines: dict[Loc, Any]) -> list[Problem]:
     problems = []
     for e in err.errors(include_url=False):
-        loc = tuple(p for p in e["loc"] if p not in ("function-after[_parse(), TargetSpec]",))
+        loc = tuple(p for p in e["loc"] if not str(p).startswith("function-"))
         code = _CODES.get(e["type"], "wrong-type")
         msg = e["msg"]
         if e["type"] == "missing":
@@ -119,23 +165,32 @@ def _pydantic_problems(err: ValidationError, file: str, lines: dict[Loc, Any]) -
                 f"{e.get('input')!r} is not a valid key: use lower-case letters, digits, "
                 "'_' and '-', starting with a letter"
             )
-        problems.append(Problem(code, msg, file, line_of(lines, loc), field_name(loc)))
+        elif e["type"] == "invalid_key":
+            msg = f"{loc[-1]!r} is not a field name: field names are words such as 'unit'"
+        elif e["type"] == "too_short":
+            msg = "the list is empty; it needs at least one item"
+        elif e["type"] == "string_too_short":
+            msg = "the text is empty"
+        elif e["type"] == "bad_expression":
+            loc = (*loc, "expr")  # raised for the whole target; point at its expression
+        problems.append(_problem(code, msg, file, lines, loc))
     return problems
 
 
 def parse_plan(text: str, file: str = "<plan>") -> Plan:
     """Validate plan text; raise :class:`PlanError` with every problem found."""
-    data, lines = _compose(text, file)
+    data, lines, problems = _compose(text, file)
     if not isinstance(data, dict):
-        raise PlanError([Problem("not-a-mapping", "a plan file is a mapping of fields", file, 1)])
-    problems: list[Problem] = []
+        raise PlanError(
+            [Problem("not-a-mapping", "a plan file is a mapping of fields such as 'id: ...'", file, 1)]
+        )
     plan: Plan | None = None
     try:
         plan = Plan.model_validate(data)
     except ValidationError as e:
         problems.extend(_pydantic_problems(e, file, lines))
     for loc, code, msg in check_plan(data):
-        problems.append(Problem(code, msg, file, line_of(lines, loc), field_name(loc)))
+        problems.append(_problem(code, msg, file, lines, loc))
     if problems or plan is None:
         problems.sort(key=lambda p: (p.line or 0, p.code))
         raise PlanError(problems)
@@ -157,5 +212,9 @@ def load_plan(path: str | Path) -> Plan:
             return load_plan(plan_file)
         raise UsageError(f"{p} is a folder with no plan.yaml in it") from None
     except UnicodeDecodeError as e:
-        raise PlanError([Problem("encoding", f"the file is not UTF-8 text ({e.reason})", str(p))]) from None
+        raise PlanError(
+            [Problem("encoding", f"the file is not UTF-8 text ({e.reason} at byte {e.start})", str(p))]
+        ) from None
+    except OSError as e:
+        raise UsageError(f"cannot read the plan file {p}: {e.strerror or e}") from None
     return parse_plan(text, str(p))
