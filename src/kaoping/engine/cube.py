@@ -25,10 +25,9 @@ class Cube:
 
 
 def _codes(values: np.ndarray, index: dict[str, int]) -> np.ndarray:
-    """Map labels to codes through their unique values (-1 for unknown labels)."""
-    uniq, inv = np.unique(values.astype(str), return_inverse=True)
-    lookup = np.array([index.get(u, -1) for u in uniq.tolist()], dtype=np.int64)
-    return lookup[inv.reshape(-1)] if len(values) else np.zeros(0, np.int64)
+    """Map labels to codes (-1 for unknown labels): one hash lookup per row."""
+    get = index.get
+    return np.fromiter((get(v, -1) for v in values.tolist()), dtype=np.int64, count=len(values))
 
 
 def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
@@ -61,8 +60,8 @@ def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
     vals_all = (value_col if value_col is not None else np.zeros(0)).astype(float)
     ii = _codes(ind_col, cp.index)
     keep = (ii >= 0) & (years >= y0) & (years <= as_of)
-    areas_kept = area_col[keep].astype(str)
-    data_areas = set(np.unique(areas_kept).tolist())
+    areas_kept = area_col[keep]
+    data_areas = set(areas_kept.tolist())
     areas = [cp.default_area, *sorted(a for a in data_areas if a != cp.default_area)]
     aindex = {a: j for j, a in enumerate(areas)}
 
@@ -73,9 +72,9 @@ def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
 
     cube = np.full((cp.n, len(areas), n_years), np.nan)
     flat = np.ravel_multi_index((ii, aa, yy), cube.shape)
-    uniq, counts = np.unique(flat, return_counts=True)
+    counts = np.bincount(flat, minlength=cube.size)
     if (counts > 1).any():
-        i, a, y = np.unravel_index(uniq[counts > 1][0], cube.shape)
+        i, a, y = np.unravel_index(int(np.argmax(counts > 1)), cube.shape)
         raise UsageError(
             f"two observations for {cp.keys[i]} {areas[a]} {y + y0}; "
             "pass one value per indicator, area and year"

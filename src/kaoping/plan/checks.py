@@ -94,15 +94,19 @@ def _parsed(spec: dict) -> Target | None:
 def check_plan(data: dict) -> list[Found]:
     """Every cross-reference and consistency problem in the raw plan data."""
     out: list[Found] = []
+
+    def add(loc: tuple[Any, ...], code: str, message: str) -> None:
+        out.append((loc, code, message))
+
     period = data.get("period") if isinstance(data.get("period"), dict) else {}
     start, end = _int(period.get("start")), _int(period.get("end"))
     base = _int(data.get("base_year"))
     if start is not None and end is not None and start > end:
-        out.append((("period", "end"), "period-order", f"the period ends ({end}) before it starts ({start})"))
+        msg = f"the period ends ({end}) before it starts ({start})"
+        add(("period", "end"), "period-order", msg)
     if base is not None and start is not None and base > start:
-        out.append(
-            (("base_year",), "base-year", f"the base year {base} is after the period's start {start}")
-        )
+        msg = f"the base year {base} is after the period's start {start}"
+        add(("base_year",), "base-year", msg)
 
     def in_period(y: int | None) -> bool:
         return y is None or start is None or end is None or start <= y <= end
@@ -139,19 +143,18 @@ def check_plan(data: dict) -> list[Found]:
                 continue
             k = cat["key"]
             if k in cat_keys:
-                out.append(
-                    (
-                        ("lenses", li, "categories", ci, "key"),
-                        "duplicate-key",
-                        f"category {k!r} is used twice among the lenses; a tag must name one category",
-                    )
+                add(
+                    ("lenses", li, "categories", ci, "key"),
+                    "duplicate-key",
+                    f"category {k!r} is used twice among the lenses; a tag must name one category",
                 )
             cat_keys[k] = (li, ci)
 
-    # None: the list is malformed and its references are not checked
+    # None: the list is malformed (reported by the typed validation) and references to
+    # it are not checked; chapters and articles are checked only when the plan lists them
     group_keys = _keys(data, "groups")
-    chapter_nums = _keys(data, "chapters", "number")  # checked only when chapters are listed
-    article_nums = _keys(data, "articles", "number")  # checked only when articles are listed
+    chapter_nums = _keys(data, "chapters", "number")
+    article_nums = _keys(data, "articles", "number")
     area_keys = _keys(data, "areas")
     dept_keys = _keys(data, "departments")
     ind_keys = _keys(data, "indicators")
@@ -162,61 +165,68 @@ def check_plan(data: dict) -> list[Found]:
     for i, a in areas:
         parent = a.get("parent")
         if area_keys is not None and isinstance(parent, str) and parent not in area_keys:
-            out.append((("areas", i, "parent"), "unknown-area", f"no area {parent!r} in areas"))
+            add(("areas", i, "parent"), "unknown-area", f"no area {parent!r} in areas")
     for i, m in milestones:
         y = _int(m.get("year"))
         if not in_period(y):
-            out.append(
-                (("milestones", i, "year"), "milestone-outside-period",
-                 f"milestone year {y} is outside the period {start}–{end}")
+            add(
+                ("milestones", i, "year"),
+                "milestone-outside-period",
+                f"milestone year {y} is outside the period {start}–{end}",
             )
         art = _int(m.get("article"))
         if article_nums and art is not None and art not in article_nums:
-            out.append((("milestones", i, "article"), "unknown-article", f"no article {art} in articles"))
+            add(("milestones", i, "article"), "unknown-article", f"no article {art} in articles")
     for li, lens in lenses:
         for ci, cat in enumerate(_seq(lens.get("categories"))):
-            if isinstance(cat, dict) and chapter_nums and _int(cat.get("chapter")) is not None:
-                if cat["chapter"] not in chapter_nums:
-                    out.append(
-                        (("lenses", li, "categories", ci, "chapter"), "unknown-chapter",
-                         f"no chapter {cat['chapter']} in chapters")
-                    )
+            ch = _int(cat.get("chapter")) if isinstance(cat, dict) else None
+            if chapter_nums and ch is not None and ch not in chapter_nums:
+                add(
+                    ("lenses", li, "categories", ci, "chapter"),
+                    "unknown-chapter",
+                    f"no chapter {ch} in chapters",
+                )
     for i, a in articles:
         ch = _int(a.get("chapter"))
         if chapter_nums and ch is not None and ch not in chapter_nums:
-            out.append((("articles", i, "chapter"), "unknown-chapter", f"no chapter {ch} in chapters"))
+            add(("articles", i, "chapter"), "unknown-chapter", f"no chapter {ch} in chapters")
         for j, tag in enumerate(_seq(a.get("tags"))):
             if unknown_tag(tag):
-                out.append((("articles", i, "tags", j), "unknown-tag", f"no lens category {tag!r}"))
+                add(("articles", i, "tags", j), "unknown-tag", f"no lens category {tag!r}")
 
     refs: dict[str, set[str]] = {}
     for i, ind in indicators:
         here = ("indicators", i)
         g = ind.get("group")
-        if isinstance(g, str) and g not in group_keys:
-            out.append(((*here, "group"), "unknown-group", f"no group {g!r} in groups"))
+        if group_keys is not None and isinstance(g, str) and g not in group_keys:
+            add((*here, "group"), "unknown-group", f"no group {g!r} in groups")
         for j, tag in enumerate(_seq(ind.get("tags"))):
-            if isinstance(tag, str) and tag not in cat_keys:
-                out.append(((*here, "tags", j), "unknown-tag", f"no lens category {tag!r}"))
+            if unknown_tag(tag):
+                add((*here, "tags", j), "unknown-tag", f"no lens category {tag!r}")
         for j, art in enumerate(_seq(ind.get("articles"))):
-            if articles and _int(art) is not None and art not in article_nums:
-                out.append(((*here, "articles", j), "unknown-article", f"no article {art} in articles"))
+            if article_nums and _int(art) is not None and art not in article_nums:
+                add((*here, "articles", j), "unknown-article", f"no article {art} in articles")
         dept = ind.get("department")
-        if isinstance(dept, str) and dept not in dept_keys:
-            out.append(((*here, "department"), "unknown-department", f"no department {dept!r} in departments"))
+        if dept_keys is not None and isinstance(dept, str) and dept not in dept_keys:
+            add(
+                (*here, "department"),
+                "unknown-department",
+                f"no department {dept!r} in departments",
+            )
         bounds = ind.get("bounds") if isinstance(ind.get("bounds"), dict) else {}
         lo, hi = bounds.get("min"), bounds.get("max")
         if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
-            out.append(((*here, "bounds"), "bad-bounds", f"bounds min {lo} is above max {hi}"))
+            add((*here, "bounds"), "bad-bounds", f"bounds min {lo} is above max {hi}")
         gp = ind.get("goalposts") if isinstance(ind.get("goalposts"), dict) else {}
         if gp.get("best") is not None and gp.get("best") == gp.get("worst"):
-            out.append(((*here, "goalposts"), "bad-goalposts", "goalposts worst and best are equal"))
+            add((*here, "goalposts"), "bad-goalposts", "goalposts worst and best are equal")
 
         targets = _targets(ind)
         if ind.get("targets") in (None, [], {}) and ind.get("direction") is None:
-            out.append(
-                ((*here, "direction"), "direction-needed",
-                 "an indicator with no target needs 'direction: up' or 'direction: down'")
+            add(
+                (*here, "direction"),
+                "direction-needed",
+                "an indicator with no target needs 'direction: up' or 'direction: down'",
             )
         seen_years: dict[tuple[int, bool], Any] = {}
         unit = ind.get("unit")
@@ -224,44 +234,66 @@ def check_plan(data: dict) -> list[Found]:
             tloc = (*here, "targets", step)
             y = _int(spec.get("year"))
             if not in_period(y):
-                out.append(((*tloc, "year"), "year-outside-period",
-                            f"target year {y} is outside the period {start}–{end}"))
+                add(
+                    (*tloc, "year"),
+                    "year-outside-period",
+                    f"target year {y} is outside the period {start}–{end}",
+                )
             sy = _int(spec.get("start"))
             if sy is not None and (not in_period(sy) or (y is not None and sy > y)):
-                out.append(((*tloc, "start"), "year-outside-period",
-                            f"start year {sy} is outside {start}–{y}"))
+                msg = f"start year {sy} is outside {start}–{y}"
+                add((*tloc, "start"), "year-outside-period", msg)
             t = _parsed(spec)
             if t is None:
                 continue
             if t.ref_year is not None and y is not None and not 1900 <= t.ref_year < y:
-                out.append(((*tloc, "expr"), "reference-year",
-                            f"the target compares with {t.ref_year} ('vs {t.ref_year}'), "
-                            f"which is not a year before the target year {y}"))
+                add(
+                    (*tloc, "expr"),
+                    "reference-year",
+                    f"the target compares with {t.ref_year} ('vs {t.ref_year}'), "
+                    f"which is not a year before the target year {y}",
+                )
             slot = (y, t.every_year)
             if y is not None and slot in seen_years:
-                out.append(((*tloc, "year"), "duplicate-target",
-                            f"two {'every-year ' if t.every_year else ''}targets for {y}"))
+                add(
+                    (*tloc, "year"),
+                    "duplicate-target",
+                    f"two {'every-year ' if t.every_year else ''}targets for {y}",
+                )
             seen_years[slot] = step
             if t.uses_percent_level and unit != "%":
-                out.append(((*tloc, "expr"), "percent-unit",
-                            f"the target is written in % but the unit is {unit!r}"))
+                add(
+                    (*tloc, "expr"),
+                    "percent-unit",
+                    f"the target is written in % but the unit is {unit!r}",
+                )
             for r in t.refs:
                 refs.setdefault(str(ind.get("key")), set()).add(r.key)
+                if ind_keys is None:
+                    continue
                 if r.key not in ind_keys:
-                    out.append(((*tloc, "expr"), "unknown-indicator",
-                                f"the target refers to {r.key!r}, which is not an indicator of this plan"))
+                    add(
+                        (*tloc, "expr"),
+                        "unknown-indicator",
+                        f"the target refers to {r.key!r}, which is not an indicator of this plan",
+                    )
                 elif r.key == ind.get("key"):
-                    out.append(((*tloc, "expr"), "reference-cycle", "a target cannot refer to its own indicator"))
+                    msg = "a target cannot refer to its own indicator"
+                    add((*tloc, "expr"), "reference-cycle", msg)
             if t.measure == "level" and not t.refs:
                 _check_bounds(t, bounds, tloc, out)
         direction = ind.get("direction")
         if direction in ("up", "down"):
-            for step, spec in targets:
+            for _, spec in targets:
                 t = _parsed(spec)
                 d = _target_direction(t) if t else None
                 if d is not None and d != direction:
-                    out.append(((*here, "direction"), "direction-conflict",
-                                f"direction is {direction!r} but the target {spec.get('expr')!r} asks to go {d}"))
+                    add(
+                        (*here, "direction"),
+                        "direction-conflict",
+                        f"direction is {direction!r} but the target {spec.get('expr')!r} "
+                        f"asks to go {d}",
+                    )
                     break
 
     out.extend(_cycles(refs, indicators))
@@ -282,8 +314,13 @@ def _check_bounds(t: Target, bounds: dict, loc: tuple, out: list[Found]) -> None
     lo, hi = bounds.get("min"), bounds.get("max")
     for v in values:
         if (isinstance(lo, (int, float)) and v < lo) or (isinstance(hi, (int, float)) and v > hi):
-            out.append(((*loc, "expr"), "target-out-of-bounds",
-                        f"the target value {v:g} lies outside the indicator's bounds [{lo}, {hi}]"))
+            out.append(
+                (
+                    (*loc, "expr"),
+                    "target-out-of-bounds",
+                    f"the target value {v:g} lies outside the indicator's bounds [{lo}, {hi}]",
+                )
+            )
 
 
 def _target_direction(t: Target) -> str | None:

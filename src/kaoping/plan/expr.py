@@ -333,7 +333,8 @@ class _Parser:
                 )
             if lo > hi:
                 raise ExprError(
-                    f"the range [{_fmt(lo)}, {_fmt(hi)}] is empty: its low end is above its high end",
+                    f"the range [{_fmt(lo)}, {_fmt(hi)}] is empty: "
+                    "its low end is above its high end",
                     t[2],
                 )
             return Between(lo, hi, lo_pct)

@@ -181,9 +181,8 @@ def parse_plan(text: str, file: str = "<plan>") -> Plan:
     """Validate plan text; raise :class:`PlanError` with every problem found."""
     data, lines, problems = _compose(text, file)
     if not isinstance(data, dict):
-        raise PlanError(
-            [Problem("not-a-mapping", "a plan file is a mapping of fields such as 'id: ...'", file, 1)]
-        )
+        msg = "a plan file is a mapping of fields such as 'id: ...'"
+        raise PlanError([Problem("not-a-mapping", msg, file, 1)])
     plan: Plan | None = None
     try:
         plan = Plan.model_validate(data)
@@ -212,9 +211,8 @@ def load_plan(path: str | Path) -> Plan:
             return load_plan(plan_file)
         raise UsageError(f"{p} is a folder with no plan.yaml in it") from None
     except UnicodeDecodeError as e:
-        raise PlanError(
-            [Problem("encoding", f"the file is not UTF-8 text ({e.reason} at byte {e.start})", str(p))]
-        ) from None
+        msg = f"the file is not UTF-8 text ({e.reason} at byte {e.start})"
+        raise PlanError([Problem("encoding", msg, str(p))]) from None
     except OSError as e:
         raise UsageError(f"cannot read the plan file {p}: {e.strerror or e}") from None
     return parse_plan(text, str(p))
