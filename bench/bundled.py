@@ -35,10 +35,14 @@ def main() -> None:
     for _ in range(args.repeat):
         evaluate(plan, loaded.observations, plan.period.end)
     uncompiled = (time.perf_counter() - t) / args.repeat
-    print(f"bundled plan {plan.id}: {len(plan.indicators)} indicators, "
-          f"{loaded.observations.n_rows} observations, years {years[0]}–{years[-1]}")
-    print(f"one evaluation: median {1000 * statistics.median(per_eval):.1f} ms, "
-          f"worst {1000 * max(per_eval):.1f} ms (goal: < 50 ms)")
+    print(
+        f"bundled plan {plan.id}: {len(plan.indicators)} indicators, "
+        f"{loaded.observations.n_rows} observations, years {years[0]}–{years[-1]}"
+    )
+    print(
+        f"one evaluation: median {1000 * statistics.median(per_eval):.1f} ms, "
+        f"worst {1000 * max(per_eval):.1f} ms (goal: < 50 ms)"
+    )
     print(f"one evaluation including plan compilation: {1000 * uncompiled:.1f} ms")
     print(f"all {len(years)} years: median {1000 * statistics.median(per_sweep):.1f} ms per sweep")
 

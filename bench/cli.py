@@ -26,8 +26,10 @@ def main() -> None:
             t = time.perf_counter()
             subprocess.run([*cmd, "--format", fmt], capture_output=True, check=True)
             times.append(time.perf_counter() - t)
-        print(f"kaoping evaluate --format {fmt}: median {statistics.median(times):.3f} s, "
-              f"best {min(times):.3f} s over {args.repeat} runs (goal: < 1 s)")
+        print(
+            f"kaoping evaluate --format {fmt}: median {statistics.median(times):.3f} s, "
+            f"best {min(times):.3f} s over {args.repeat} runs (goal: < 1 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -12,16 +12,31 @@ import time
 
 import numpy as np
 
-FORMS = [">= {v}", "<= {v}", "~ {v}", "in [{lo}, {hi}]", "change <= -15%", "growth >= 5%",
-         "> {v}", "every year >= {lo}"]
+FORMS = [
+    ">= {v}",
+    "<= {v}",
+    "~ {v}",
+    "in [{lo}, {hi}]",
+    "change <= -15%",
+    "growth >= 5%",
+    "> {v}",
+    "every year >= {lo}",
+]
 
 
 def make_plan(n_ind: int, n_areas: int, start: int, end: int):
     from kaoping.plan.model import Plan
 
     groups = [{"key": f"g{j}", "name": {"zh": f"组{j}", "en": f"Group {j}"}} for j in range(10)]
-    lenses = [{"key": "types", "name": {"zh": "类型", "en": "Types"},
-               "categories": [{"key": f"c{j}", "name": {"zh": f"类{j}", "en": f"Type {j}"}} for j in range(5)]}]
+    lenses = [
+        {
+            "key": "types",
+            "name": {"zh": "类型", "en": "Types"},
+            "categories": [
+                {"key": f"c{j}", "name": {"zh": f"类{j}", "en": f"Type {j}"}} for j in range(5)
+            ],
+        }
+    ]
     areas = [{"key": "a0", "name": {"zh": "市", "en": "City"}}] + [
         {"key": f"a{j}", "name": {"zh": f"区{j}", "en": f"District {j}"}, "parent": "a0"}
         for j in range(1, n_areas)
@@ -30,20 +45,34 @@ def make_plan(n_ind: int, n_areas: int, start: int, end: int):
     for i in range(n_ind):
         form = FORMS[i % len(FORMS)]
         expr = form.format(v=100 + i % 50, lo=40, hi=60)
-        year = end if "every" not in expr else end
-        targets = [{"year": year, "expr": expr}]
+        targets = [{"year": end, "expr": expr}]
         if i % 5 == 0 and "every" not in expr and "change" not in expr and "growth" not in expr:
-            targets.insert(0, {"year": start + (end - start) // 2, "expr": form.format(v=80, lo=30, hi=70)})
-        inds.append({
-            "key": f"i{i}", "name": {"zh": f"指标{i}", "en": f"Indicator {i}"}, "unit": "u",
-            "group": f"g{i % 10}", "tags": [f"c{i % 5}"],
-            "path": "geometric" if i % 3 == 0 else "linear", "targets": targets,
-        })
-    return Plan.model_validate({
-        "id": "synthetic", "title": {"zh": "合成", "en": "Synthetic"},
-        "period": {"start": start, "end": end}, "base_year": start - 1, "areas": areas,
-        "groups": groups, "lenses": lenses, "indicators": inds,
-    })
+            targets.insert(
+                0, {"year": start + (end - start) // 2, "expr": form.format(v=80, lo=30, hi=70)}
+            )
+        inds.append(
+            {
+                "key": f"i{i}",
+                "name": {"zh": f"指标{i}", "en": f"Indicator {i}"},
+                "unit": "u",
+                "group": f"g{i % 10}",
+                "tags": [f"c{i % 5}"],
+                "path": "geometric" if i % 3 == 0 else "linear",
+                "targets": targets,
+            }
+        )
+    return Plan.model_validate(
+        {
+            "id": "synthetic",
+            "title": {"zh": "合成", "en": "Synthetic"},
+            "period": {"start": start, "end": end},
+            "base_year": start - 1,
+            "areas": areas,
+            "groups": groups,
+            "lenses": lenses,
+            "indicators": inds,
+        }
+    )
 
 
 def make_observations(n_ind: int, n_areas: int, years: np.ndarray, seed: int = 7):
@@ -58,10 +87,14 @@ def make_observations(n_ind: int, n_areas: int, years: np.ndarray, seed: int = 7
     keep = rng.random(ii.shape) > 0.1  # 10 % missing
     ind_keys = np.array([f"i{i}" for i in range(n_ind)], dtype=object)
     area_keys = np.array([f"a{j}" for j in range(n_areas)], dtype=object)
-    return Table({
-        "indicator": ind_keys[ii[keep]], "area": area_keys[aa[keep]],
-        "year": yy[keep], "value": vals[keep],
-    })
+    return Table(
+        {
+            "indicator": ind_keys[ii[keep]],
+            "area": area_keys[aa[keep]],
+            "year": yy[keep],
+            "value": vals[keep],
+        }
+    )
 
 
 def main() -> None:
@@ -83,12 +116,18 @@ def main() -> None:
         ev = evaluate(plan, obs, end)
         times.append(time.perf_counter() - t)
     cells = args.indicators * args.areas * len(years)
-    print(f"synthetic plan: {args.indicators} indicators x {args.areas} areas x {len(years)} years "
-          f"({obs.n_rows:,} observations, {cells:,} cells)")
-    print(f"evaluate: median {statistics.median(times):.3f} s, best {min(times):.3f} s "
-          f"over {args.repeat} runs (goal: < 2 s)")
-    print(f"rows: {ev.indicator_table.n_rows:,} indicator-area results, "
-          f"{ev.score_table.n_rows:,} scores, {ev.milestone_table.n_rows:,} milestone checks")
+    print(
+        f"synthetic plan: {args.indicators} indicators x {args.areas} areas x {len(years)} years "
+        f"({obs.n_rows:,} observations, {cells:,} cells)"
+    )
+    print(
+        f"evaluate: median {statistics.median(times):.3f} s, best {min(times):.3f} s "
+        f"over {args.repeat} runs (goal: < 2 s)"
+    )
+    print(
+        f"rows: {ev.indicator_table.n_rows:,} indicator-area results, "
+        f"{ev.score_table.n_rows:,} scores, {ev.milestone_table.n_rows:,} milestone checks"
+    )
 
 
 if __name__ == "__main__":

@@ -26,16 +26,22 @@ def golden(request: pytest.FixtureRequest):
 
     def check(name: str, actual) -> None:
         path = GOLDEN / name
-        text = actual if isinstance(actual, str) else json.dumps(
-            actual, ensure_ascii=False, indent=2, sort_keys=True
-        ) + "\n"
+        text = (
+            actual
+            if isinstance(actual, str)
+            else json.dumps(actual, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        )
         if update:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             return
-        assert path.exists(), f"no golden file {path}; run pytest --update-golden once and review it"
+        assert path.exists(), (
+            f"no golden file {path}; run pytest --update-golden once and review it"
+        )
         expected = path.read_text(encoding="utf-8")
-        assert text == expected, f"{name} differs from its golden file (see git diff after --update-golden)"
+        assert text == expected, (
+            f"{name} differs from its golden file (see git diff after --update-golden)"
+        )
 
     return check
 
@@ -50,5 +56,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if skipped:
         if reporter:
-            reporter.write_line(f"CI: {skipped} test(s) skipped; every test must run in CI", red=True)
+            reporter.write_line(
+                f"CI: {skipped} test(s) skipped; every test must run in CI", red=True
+            )
         session.exitstatus = 1

@@ -40,7 +40,9 @@ def test_evaluate_table_in_both_languages(capsys):
 
 
 def test_evaluate_csv(capsys):
-    code, out, _ = run(capsys, "evaluate", "--format", "csv", "--method", "distance", "--status", "sdr")
+    code, out, _ = run(
+        capsys, "evaluate", "--format", "csv", "--method", "distance", "--status", "sdr"
+    )
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("group,key,name,unit,kind,target")

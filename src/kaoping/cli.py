@@ -86,7 +86,8 @@ def validate(plan: str | None, lang: str) -> None:
         out.print(f"    {g.key:<16} {g.name.get(lang)}: {n}")
     for lens in p.lenses:
         cats = ", ".join(
-            f"{c.name.get(lang)} {sum(1 for i in p.indicators if c.key in i.tags)}" for c in lens.categories
+            f"{c.name.get(lang)} {sum(1 for i in p.indicators if c.key in i.tags)}"
+            for c in lens.categories
         )
         out.print(f"  lens {lens.name.get(lang)}: {cats}")
     out.print(f"  {len(p.chapters)} chapters, {len(p.articles)} articles")
@@ -94,13 +95,38 @@ def validate(plan: str | None, lang: str) -> None:
 
 @cli.command()
 @click.argument("plan", required=False)
-@click.option("--data", "data", type=click.Path(dir_okay=False), help="Observations CSV (default: the plan's bundled data).")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False),
+    help="Observations CSV (default: the plan's bundled data).",
+)
 @click.option("--year", type=int, help="As-of year (default: the plan's end year).")
 @click.option("--area", help="Area key (default: the plan's first area).")
-@click.option("--method", "attainment", type=click.Choice(ATTAINMENT), help="Attainment method (default: the plan's).")
-@click.option("--status", "status_set", type=click.Choice(STATUS_SETS), help="Status threshold set (default: the plan's).")
-@click.option("--aggregation", type=click.Choice(["arithmetic", "geometric"]), help="How scores are aggregated.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--method",
+    "attainment",
+    type=click.Choice(ATTAINMENT),
+    help="Attainment method (default: the plan's).",
+)
+@click.option(
+    "--status",
+    "status_set",
+    type=click.Choice(STATUS_SETS),
+    help="Status threshold set (default: the plan's).",
+)
+@click.option(
+    "--aggregation",
+    type=click.Choice(["arithmetic", "geometric"]),
+    help="How scores are aggregated.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 def evaluate(
     plan: str | None,

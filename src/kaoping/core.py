@@ -59,7 +59,10 @@ def evaluate_loaded(
             f"year {year} is outside plan {plan.id}: choose {plan.base_year}–{plan.period.end}"
         )
     opts = Options.from_plan(
-        plan, attainment=attainment, status=status, aggregation=aggregation,
+        plan,
+        attainment=attainment,
+        status=status,
+        aggregation=aggregation,
         min_coverage=min_coverage,
     )
     return evaluate(plan, loaded.observations, year, opts)

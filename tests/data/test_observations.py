@@ -7,8 +7,7 @@ import pytest
 
 from kaoping.data.observations import read_observations
 from kaoping.errors import DataError, UsageError
-from kaoping.plan import parse_plan
-from kaoping.plan import load_plan
+from kaoping.plan import load_plan, parse_plan
 from kaoping.plan.bundled import bundled_data, find_plan
 
 PLAN = """
@@ -36,7 +35,9 @@ indicators:
 """
 
 
-def write(tmp_path: Path, rows: list[list[str]], header=("indicator", "area", "year", "value", "unit")) -> Path:
+def write(
+    tmp_path: Path, rows: list[list[str]], header=("indicator", "area", "year", "value", "unit")
+) -> Path:
     p = tmp_path / "obs.csv"
     with p.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

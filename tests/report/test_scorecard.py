@@ -25,14 +25,24 @@ def test_golden_scorecard_in_chinese(loaded, golden):
 def test_rows_cover_every_indicator(loaded):
     card = scorecard(loaded.plan, evaluate_loaded(loaded, 2020))
     rows = scorecard_rows(card)
-    assert [r["key"] for r in rows] == [i.key for g in loaded.plan.groups
-                                        for i in loaded.plan.indicators if i.group == g.key]
+    assert [r["key"] for r in rows] == [
+        i.key for g in loaded.plan.groups for i in loaded.plan.indicators if i.group == g.key
+    ]
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(21406700, "21,406,700"), (639400.0, "639,400"), (59.0, "59"), (5.5, "5.5"),
-     (0.78, "0.78"), (150.25, "150.2"), (0, "0"), (None, "—"), (float("nan"), "—")],
+    [
+        (21406700, "21,406,700"),
+        (639400.0, "639,400"),
+        (59.0, "59"),
+        (5.5, "5.5"),
+        (0.78, "0.78"),
+        (150.25, "150.2"),
+        (0, "0"),
+        (None, "—"),
+        (float("nan"), "—"),
+    ],
 )
 def test_fmt_number(value, text):
     assert fmt_number(value) == text

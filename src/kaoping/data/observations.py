@@ -12,9 +12,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, Problem, UsageError
-
 from ..engine.table import Table
+from ..errors import DataError, Problem, UsageError
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -56,11 +55,17 @@ def read_observations(path: str | Path, plan: Plan) -> Table:
         raise UsageError(f"no data file at {p}") from None
     with fh:
         reader = csv.DictReader(fh)
-        header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []]
+        header = [
+            ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []
+        ]
         missing = [c for c in ("indicator", "year", "value") if c not in header]
         if missing:
             raise DataError(
-                [Problem("missing-column", f"no column {', '.join(missing)} in the header", str(p), 1)]
+                [
+                    Problem(
+                        "missing-column", f"no column {', '.join(missing)} in the header", str(p), 1
+                    )
+                ]
             )
         reader.fieldnames = header
         rows = list(reader)
@@ -114,15 +119,30 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
             value = math.nan
         unit = r.get("unit")
         if ok and unit and unit != units[key]:
-            bad(n, "unit", "wrong-unit", f"unit {unit!r} differs from the plan's {units[key]!r} for {key}")
+            bad(
+                n,
+                "unit",
+                "wrong-unit",
+                f"unit {unit!r} differs from the plan's {units[key]!r} for {key}",
+            )
             ok = False
         b = bounds.get(key)
         if ok and b is not None:
             if b.min is not None and value < b.min:
-                bad(n, "value", "out-of-range", f"{value:g} is below the minimum {b.min:g} for {key}")
+                bad(
+                    n,
+                    "value",
+                    "out-of-range",
+                    f"{value:g} is below the minimum {b.min:g} for {key}",
+                )
                 ok = False
             elif b.max is not None and value > b.max:
-                bad(n, "value", "out-of-range", f"{value:g} is above the maximum {b.max:g} for {key}")
+                bad(
+                    n,
+                    "value",
+                    "out-of-range",
+                    f"{value:g} is above the maximum {b.max:g} for {key}",
+                )
                 ok = False
         status = r.get("status") or "final"
         if status not in STATUSES:
@@ -132,7 +152,9 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
             continue
         ident = (key, area, year)
         if ident in seen:
-            bad(n, "year", "duplicate", f"{key} {area} {year} is already given on row {seen[ident]}")
+            bad(
+                n, "year", "duplicate", f"{key} {area} {year} is already given on row {seen[ident]}"
+            )
             continue
         seen[ident] = n
         rec = {"indicator": key, "area": area, "year": year, "value": value, "status": status}

@@ -89,4 +89,8 @@ def column(obs: Any, name: str) -> np.ndarray | None:
 def n_rows(obs: Any) -> int:
     if hasattr(obs, "n_rows"):
         return obs.n_rows
-    return len(obs) if hasattr(obs, "columns") and hasattr(obs, "iloc") else len(next(iter(obs.values()), []))
+    return (
+        len(obs)
+        if hasattr(obs, "columns") and hasattr(obs, "iloc")
+        else len(next(iter(obs.values()), []))
+    )

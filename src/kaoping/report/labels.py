@@ -28,8 +28,10 @@ REASON = {
     "target_year_passed": {"en": "target year reached, target not met", "zh": "目标年已到，未实现"},
     "baseline_met_target": {"en": "the baseline already met the target", "zh": "基期已达到目标"},
     "no_reference_value": {"en": "no value for the reference year", "zh": "缺少参照年数据"},
-    "no_value_for_reference": {"en": "no value for the referenced indicator",
-                               "zh": "所参照的指标无数据"},
+    "no_value_for_reference": {
+        "en": "no value for the referenced indicator",
+        "zh": "所参照的指标无数据",
+    },
     "no_verdict": {"en": "no verdict recorded", "zh": "尚无评定"},
 }
 

@@ -79,8 +79,11 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "target_text": next(
                 (s.text.get(lang) for s in reversed(ind.targets) if s.text is not None), None
             ),
-            "base": {"year": _year(r["base_year"]), "value": _num(r["base_value"]),
-                     "nearby": bool(r["base_nearby"])},
+            "base": {
+                "year": _year(r["base_year"]),
+                "value": _num(r["base_value"]),
+                "nearby": bool(r["base_nearby"]),
+            },
             "latest": {"year": _year(r["latest_year"]), "value": _num(r["latest_value"])},
             "attainment": _num(r["attainment"]),
             "attainment_method": r["method_used"] or None,
@@ -125,54 +128,79 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
 
     def score_of(level: str, key: str) -> dict:
         s = scores[(level, key)]
-        return {"score": _num(s["score"]), "coverage": _num(s["coverage"]),
-                "n_scored": int(s["n_scored"]), "n_with_data": int(s["n_with_data"])}
+        return {
+            "score": _num(s["score"]),
+            "coverage": _num(s["coverage"]),
+            "n_scored": int(s["n_scored"]),
+            "n_with_data": int(s["n_with_data"]),
+        }
 
     groups = []
     for g in plan.groups:
         inds = [indicator_entry(i) for i in plan.indicators if i.group == g.key]
-        groups.append({"key": g.key, "name": g.name.get(lang), **score_of("group", g.key),
-                       "indicators": inds})
+        groups.append(
+            {"key": g.key, "name": g.name.get(lang), **score_of("group", g.key), "indicators": inds}
+        )
     lenses = []
     for lens in plan.lenses:
-        lenses.append({
-            "key": lens.key, "name": lens.name.get(lang),
-            "categories": [{"key": c.key, "name": c.name.get(lang), **score_of("lens", c.key)}
-                           for c in lens.categories],
-        })
+        lenses.append(
+            {
+                "key": lens.key,
+                "name": lens.name.get(lang),
+                "categories": [
+                    {"key": c.key, "name": c.name.get(lang), **score_of("lens", c.key)}
+                    for c in lens.categories
+                ],
+            }
+        )
     steps = []
     for s in ev.step_table.rows():
-        steps.append({
-            "key": s["key"], "year": int(s["year"]),
-            "name": s["name_zh"] if lang == "zh" else s["name_en"],
-            "goal": s["goal_zh"] if lang == "zh" else s["goal_en"],
-            "due": bool(s["due"]), "verdict": s["verdict"] or None,
-            "verdict_label": t(STATUS, s["verdict"], lang) if s["verdict"] else None,
-            "evidence": s["evidence"] or None,
-        })
+        steps.append(
+            {
+                "key": s["key"],
+                "year": int(s["year"]),
+                "name": s["name_zh"] if lang == "zh" else s["name_en"],
+                "goal": s["goal_zh"] if lang == "zh" else s["goal_en"],
+                "due": bool(s["due"]),
+                "verdict": s["verdict"] or None,
+                "verdict_label": t(STATUS, s["verdict"], lang) if s["verdict"] else None,
+                "evidence": s["evidence"] or None,
+            }
+        )
     mt = ev.milestone_table
     ms_rows = mt.where(mt["area"] == area).rows()
     milestones = []
     for year in sorted({r["year"] for r in ms_rows}):
         m = [r for r in ms_rows if r["year"] == year]
         judged = [r for r in m if r["met"] is not None]
-        milestones.append({
-            "year": int(year),
-            "indicators": len(m),
-            "with_data": len(judged),
-            "met": sum(1 for r in judged if r["met"]),
-            "rows": [
-                {"key": r["indicator"], "expected": _num(r["expected"]), "explicit": bool(r["explicit"]),
-                 "observed": _num(r["observed"]), "met": None if r["met"] is None else bool(r["met"])}
-                for r in m
-            ],
-        })
+        milestones.append(
+            {
+                "year": int(year),
+                "indicators": len(m),
+                "with_data": len(judged),
+                "met": sum(1 for r in judged if r["met"]),
+                "rows": [
+                    {
+                        "key": r["indicator"],
+                        "expected": _num(r["expected"]),
+                        "explicit": bool(r["explicit"]),
+                        "observed": _num(r["observed"]),
+                        "met": None if r["met"] is None else bool(r["met"]),
+                    }
+                    for r in m
+                ],
+            }
+        )
     area_name = next((a.name.get(lang) for a in plan.areas if a.key == area), area)
     return {
-        "plan": {"id": plan.id, "title": plan.title.get(lang),
-                 "short_title": (plan.short_title or plan.title).get(lang),
-                 "version": ev.plan_version, "period": [plan.period.start, plan.period.end],
-                 "base_year": plan.base_year},
+        "plan": {
+            "id": plan.id,
+            "title": plan.title.get(lang),
+            "short_title": (plan.short_title or plan.title).get(lang),
+            "version": ev.plan_version,
+            "period": [plan.period.start, plan.period.end],
+            "base_year": plan.base_year,
+        },
         "as_of": ev.as_of,
         "area": {"key": area, "name": area_name},
         "lang": lang,
@@ -195,10 +223,31 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
 
 
 CSV_COLUMNS = [
-    "group", "key", "name", "unit", "kind", "target", "target_year", "base_year", "base_value",
-    "latest_year", "latest_value", "attainment", "attainment_method", "completion", "pace_measure",
-    "pace", "pace_band", "observed_rate", "required_rate", "required_rate_now", "projected_value",
-    "projected_year", "status", "status_label", "reason",
+    "group",
+    "key",
+    "name",
+    "unit",
+    "kind",
+    "target",
+    "target_year",
+    "base_year",
+    "base_value",
+    "latest_year",
+    "latest_value",
+    "attainment",
+    "attainment_method",
+    "completion",
+    "pace_measure",
+    "pace",
+    "pace_band",
+    "observed_rate",
+    "required_rate",
+    "required_rate_now",
+    "projected_value",
+    "projected_year",
+    "status",
+    "status_label",
+    "reason",
 ]
 
 
@@ -207,19 +256,33 @@ def scorecard_rows(card: dict) -> list[dict]:
     out = []
     for g in card["groups"]:
         for i in g["indicators"]:
-            out.append({
-                "group": g["key"], "key": i["key"], "name": i["name"], "unit": i["unit"],
-                "kind": i["kind"], "target": i["target"], "target_year": i["target_year"],
-                "base_year": i["base"]["year"], "base_value": i["base"]["value"],
-                "latest_year": i["latest"]["year"], "latest_value": i["latest"]["value"],
-                "attainment": i["attainment"], "attainment_method": i["attainment_method"],
-                "completion": i["completion"], "pace_measure": i["pace"]["measure"],
-                "pace": i["pace"]["value"], "pace_band": i["pace"]["band"],
-                "observed_rate": i["pace"]["observed_rate"],
-                "required_rate": i["pace"]["required_rate"],
-                "required_rate_now": i["pace"]["required_rate_now"],
-                "projected_value": i["projection"]["value"],
-                "projected_year": i["projection"]["year"],
-                "status": i["status"], "status_label": i["status_label"], "reason": i["reason"],
-            })
+            out.append(
+                {
+                    "group": g["key"],
+                    "key": i["key"],
+                    "name": i["name"],
+                    "unit": i["unit"],
+                    "kind": i["kind"],
+                    "target": i["target"],
+                    "target_year": i["target_year"],
+                    "base_year": i["base"]["year"],
+                    "base_value": i["base"]["value"],
+                    "latest_year": i["latest"]["year"],
+                    "latest_value": i["latest"]["value"],
+                    "attainment": i["attainment"],
+                    "attainment_method": i["attainment_method"],
+                    "completion": i["completion"],
+                    "pace_measure": i["pace"]["measure"],
+                    "pace": i["pace"]["value"],
+                    "pace_band": i["pace"]["band"],
+                    "observed_rate": i["pace"]["observed_rate"],
+                    "required_rate": i["pace"]["required_rate"],
+                    "required_rate_now": i["pace"]["required_rate_now"],
+                    "projected_value": i["projection"]["value"],
+                    "projected_year": i["projection"]["year"],
+                    "status": i["status"],
+                    "status_label": i["status_label"],
+                    "reason": i["reason"],
+                }
+            )
     return out

@@ -63,10 +63,12 @@ def render(card: dict, console: Console) -> None:
         f"{word('version', lang)} {plan['version']} · "
         f"{word('method', lang)}: {m['attainment']} / {m['status']} / {m['aggregation']}"
     )
-    console.print(f"[bold]{word('overall', lang)} {word('score', lang)}:[/bold] {_score(card['overall'], lang)}")
+    overall = _score(card["overall"], lang)
+    console.print(f"[bold]{word('overall', lang)} {word('score', lang)}:[/bold] {overall}")
     counts = "  ".join(
         f"[{STYLE.get(k, '')}]{t(STATUS, k, lang)} {n}[/]"
-        for k, n in card["status_counts"].items() if n
+        for k, n in card["status_counts"].items()
+        if n
     )
     console.print(f"{word('counts', lang)}: {counts}")
 
@@ -82,8 +84,12 @@ def render(card: dict, console: Console) -> None:
     console.print(summary)
 
     for g in card["groups"]:
-        table = Table(title=f"{g['name']} — {_score(g, lang)}", title_justify="left",
-                      header_style="bold", show_lines=False)
+        table = Table(
+            title=f"{g['name']} — {_score(g, lang)}",
+            title_justify="left",
+            header_style="bold",
+            show_lines=False,
+        )
         table.add_column(word("indicator", lang), overflow="fold", min_width=14)
         table.add_column(word("base", lang), justify="right")
         table.add_column(word("latest", lang), justify="right")
@@ -92,18 +98,29 @@ def render(card: dict, console: Console) -> None:
         table.add_column(word("pace", lang), justify="right")
         table.add_column(word("status", lang), min_width=12)
         for i in g["indicators"]:
-            name = f"{i['name']} ({i['unit']})" if i["unit"] and i["unit"] != "verdict" else i["name"]
+            name = (
+                f"{i['name']} ({i['unit']})" if i["unit"] and i["unit"] != "verdict" else i["name"]
+            )
             status = Text(i["status_label"], style=STYLE.get(i["status"], ""))
             if i["reason_label"] and i["reason"] not in ("no_value", "no_verdict"):
                 status.append(f"\n{i['reason_label']}", style="dim")
-            table.add_row(name, _value(i["base"]), _value(i["latest"]), _target(i),
-                          fmt_pct(i["attainment"]), _pace(i), status)
+            table.add_row(
+                name,
+                _value(i["base"]),
+                _value(i["latest"]),
+                _target(i),
+                fmt_pct(i["attainment"]),
+                _pace(i),
+                status,
+            )
         console.print(table)
 
     if card["steps"]:
         console.print(Text(word("steps", lang), style="bold"))
         for s in card["steps"]:
-            verdict = s["verdict_label"] or (word("no_verdict", lang) if s["due"] else word("not_yet_due", lang))
+            verdict = s["verdict_label"] or (
+                word("no_verdict", lang) if s["due"] else word("not_yet_due", lang)
+            )
             console.print(f"  {s['year']} {s['name']}: {s['goal']}  [{verdict}]")
     if card["milestones"]:
         console.print(Text(word("milestones", lang), style="bold"))
