@@ -105,3 +105,47 @@ def test_installed_command_runs(args):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()
+
+
+def test_verdicts_judge_qualitative_targets_and_steps(capsys, tmp_path):
+    v = tmp_path / "verdicts.csv"
+    v.write_text(
+        "target,year,verdict,evidence\n"
+        "national_eco_city,2016,lagging,https://example.org/review-2016\n"
+        "step1,2011,achieved,2010 review report\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "evaluate", "--verdicts", str(v), "--format", "json")
+    assert code == 0, err
+    card = json.loads(out)
+    eco = next(
+        i for g in card["groups"] for i in g["indicators"] if i["key"] == "national_eco_city"
+    )
+    assert eco["status"] == "lagging" and eco["evidence"] == "https://example.org/review-2016"
+    step1 = next(s for s in card["steps"] if s["key"] == "step1")
+    assert step1["verdict"] == "achieved"
+    # a verdict recorded after the as-of year is not seen
+    code, out, _ = run(
+        capsys, "evaluate", "--verdicts", str(v), "--year", "2015", "--format", "json"
+    )
+    eco = next(
+        i
+        for g in json.loads(out)["groups"]
+        for i in g["indicators"]
+        if i["key"] == "national_eco_city"
+    )
+    assert eco["status"] == "no_data"
+
+
+def test_bad_verdict_file_lists_every_row(capsys, tmp_path):
+    v = tmp_path / "verdicts.csv"
+    v.write_text(
+        "target,year,verdict,evidence\n"
+        "gdp_per_capita,2016,achieved,x\n"
+        "national_eco_city,20x6,great,\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "evaluate", "--verdicts", str(v))
+    assert code == 1
+    for needle in ("verdicts.csv:2", "unknown-target", "bad-year", "bad-verdict", "no-evidence"):
+        assert needle in err

@@ -101,6 +101,11 @@ def validate(plan: str | None, lang: str) -> None:
     type=click.Path(dir_okay=False),
     help="Observations CSV (default: the plan's bundled data).",
 )
+@click.option(
+    "--verdicts",
+    type=click.Path(dir_okay=False),
+    help="Verdicts CSV for qualitative targets and steps.",
+)
 @click.option("--year", type=int, help="As-of year (default: the plan's end year).")
 @click.option("--area", help="Area key (default: the plan's first area).")
 @click.option(
@@ -131,6 +136,7 @@ def validate(plan: str | None, lang: str) -> None:
 def evaluate(
     plan: str | None,
     data: str | None,
+    verdicts: str | None,
     year: int | None,
     area: str | None,
     attainment: str | None,
@@ -148,7 +154,7 @@ def evaluate(
     from .report.scorecard import scorecard
 
     with _progress("Evaluating…"):
-        loaded = load(plan, data)
+        loaded = load(plan, data, verdicts)
         ev = evaluate_loaded(loaded, year, attainment, status_set, aggregation)
         area = check_area(loaded.plan, ev, area)
         card = scorecard(loaded.plan, ev, area, lang)

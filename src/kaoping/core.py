@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,17 +11,17 @@ from .plan.bundled import bundled_data, find_plan
 from .plan.loader import load_plan
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .engine.result import Evaluation
+    from .engine.table import Table
     from .plan.model import Plan
 
 
 @dataclass
 class Loaded:
     plan: Plan
-    observations: pd.DataFrame
+    observations: Table
     data_source: str
+    verdicts: list[dict] = field(default_factory=list)
 
 
 def open_plan(name: str | None) -> Plan:
@@ -29,16 +29,20 @@ def open_plan(name: str | None) -> Plan:
     return load_plan(find_plan(name))
 
 
-def load(plan_name: str | None, data: str | Path | None = None) -> Loaded:
-    """The plan and its observations: ``data`` if given, else the data bundled with the plan."""
+def load(
+    plan_name: str | None, data: str | Path | None = None, verdicts: str | Path | None = None
+) -> Loaded:
+    """The plan, its observations and verdicts: the files given, else those bundled with it."""
     from .data.observations import empty_observations, read_observations
+    from .data.verdicts import read_verdicts
 
     plan_file = find_plan(plan_name)
     plan = load_plan(plan_file)
     source = Path(data) if data else bundled_data(plan_file)
-    if source is None:
-        return Loaded(plan, empty_observations(), "")
-    return Loaded(plan, read_observations(source, plan), str(source))
+    obs = read_observations(source, plan) if source is not None else empty_observations()
+    vfile = Path(verdicts) if verdicts else bundled_data(plan_file, "verdicts.csv")
+    judged = read_verdicts(vfile, plan) if vfile is not None else []
+    return Loaded(plan, obs, str(source or ""), judged)
 
 
 def evaluate_loaded(
@@ -65,7 +69,7 @@ def evaluate_loaded(
         aggregation=aggregation,
         min_coverage=min_coverage,
     )
-    return evaluate(plan, loaded.observations, year, opts)
+    return evaluate(plan, loaded.observations, year, opts, verdicts=loaded.verdicts)
 
 
 def check_area(plan: Plan, ev: Evaluation, area: str | None) -> str:

@@ -34,7 +34,7 @@ def find_plan(name: str | None) -> Path:
     raise UsageError(f"no plan file {name!r} and no bundled plan of that id (bundled: {known})")
 
 
-def bundled_data(plan_file: Path) -> Path | None:
-    """The observations shipped beside a plan file, if any."""
-    p = plan_file.parent / "observations.csv"
+def bundled_data(plan_file: Path, name: str = "observations.csv") -> Path | None:
+    """A data file shipped beside a plan file (observations by default), if any."""
+    p = plan_file.parent / name
     return p if p.exists() else None
