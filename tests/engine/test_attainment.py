@@ -175,8 +175,9 @@ def test_about_bands():
     assert row(ev, "pm_rel")["attainment"] == 1.0
     assert row(ev, "field")["attainment"] == A(56 / 57)
     # distance from x0 = 50 to the near edge: (56 − 50)/(57 − 50) = 6/7
-    ev = run(p, [r for k in keys for r in series(k, {2008: 50, 2014: 56})], 2014,
-             attainment="distance")
+    ev = run(
+        p, [r for k in keys for r in series(k, {2008: 50, 2014: 56})], 2014, attainment="distance"
+    )
     assert row(ev, "dflt")["attainment"] == A(6 / 7)
 
 
@@ -211,7 +212,9 @@ def test_range(x, att, met):
     assert r["met"] == met
 
 
-@pytest.mark.parametrize(("x", "att", "met"), [(90, 0.9, False), (100, 1.0, True), (125, 0.8, False)])
+@pytest.mark.parametrize(
+    ("x", "att", "met"), [(90, 0.9, False), (100, 1.0, True), (125, 0.8, False)]
+)
 def test_exact(x, att, met):
     p = plan("- {key: a, name: {zh: 甲}, unit: 个, group: g, targets: {2020: '== 100'}}")
     # below: 90/100; above: 100/125
@@ -325,8 +328,10 @@ def test_relative_growth_target():
 
 def test_relative_value_target():
     p = plan(RELATIVE)
-    rows = series("b", {2008: 30, 2014: 40}) + series("twice", {2008: 40, 2014: 60}) + series(
-        "plus", {2008: 40, 2014: 60}
+    rows = (
+        series("b", {2008: 30, 2014: 40})
+        + series("twice", {2008: 40, 2014: 60})
+        + series("plus", {2008: 40, 2014: 60})
     )
     ev = run(p, rows, 2014)
     # 2·value(b) in 2014 = 80: 60/80 = 0.75; value(b) + 10 = 50: met

@@ -114,7 +114,10 @@ def test_qualitative_verdicts(p):
     )
     r = row(run(p, data, 2014, verdicts=v), "q")
     assert (r["status"], r["evidence"], r["verdict_year"]) == (
-        "lagging", "inspection report 2013", 2013)
+        "lagging",
+        "inspection report 2013",
+        2013,
+    )
     assert math.isnan(r["attainment"])
     r = row(run(p, data, 2015, verdicts=v), "q")
     assert r["status"] == "achieved"

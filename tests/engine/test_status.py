@@ -29,14 +29,23 @@ def p():
 
 
 def test_threshold_sets():
-    assert (THRESHOLDS["time_half"].on, THRESHOLDS["time_half"].moderate,
-            THRESHOLDS["time_half"].floor) == (1.0, 0.5, 0.0)
+    assert (
+        THRESHOLDS["time_half"].on,
+        THRESHOLDS["time_half"].moderate,
+        THRESHOLDS["time_half"].floor,
+    ) == (1.0, 0.5, 0.0)
     assert THRESHOLDS["time_half"].measure == "progress"
     assert (THRESHOLDS["sdr"].on, THRESHOLDS["sdr"].moderate, THRESHOLDS["sdr"].floor) == (
-        1.0, 0.5, 0.0)
+        1.0,
+        0.5,
+        0.0,
+    )
     assert THRESHOLDS["sdr"].measure == "rate"
-    assert (THRESHOLDS["eurostat"].on, THRESHOLDS["eurostat"].moderate,
-            THRESHOLDS["eurostat"].floor) == (0.95, 0.6, 0.0)
+    assert (
+        THRESHOLDS["eurostat"].on,
+        THRESHOLDS["eurostat"].moderate,
+        THRESHOLDS["eurostat"].floor,
+    ) == (0.95, 0.6, 0.0)
     assert THRESHOLDS["eurostat"].measure == "rate"
 
 
@@ -50,10 +59,20 @@ CASES = [
     (148, 0.96, ("lagging", "moderate"), ("lagging", "moderate"), ("on_track", "on_track")),
     (140, 0.8, ("lagging", "moderate"), ("lagging", "moderate"), ("lagging", "moderate")),
     (128, 0.56, ("lagging", "moderate"), ("lagging", "moderate"), ("lagging", "insufficient")),
-    (110, 0.2, ("lagging", "insufficient"), ("lagging", "insufficient"),
-     ("lagging", "insufficient")),
-    (100, 0.0, ("lagging", "insufficient"), ("lagging", "insufficient"),
-     ("lagging", "insufficient")),
+    (
+        110,
+        0.2,
+        ("lagging", "insufficient"),
+        ("lagging", "insufficient"),
+        ("lagging", "insufficient"),
+    ),
+    (
+        100,
+        0.0,
+        ("lagging", "insufficient"),
+        ("lagging", "insufficient"),
+        ("lagging", "insufficient"),
+    ),
     (90, -0.2, ("regressing", "away"), ("regressing", "away"), ("regressing", "away")),
 ]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..plan.expr import About, Between, Compare, Number, Ref, Target, Tolerance
+from ..plan.expr import Between, Compare, Number, Ref, Target, Tolerance
 
 if TYPE_CHECKING:
     from ..plan.model import Plan

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .compile import GROWTH, REF_CHANGE, REF_GROWTH, REF_VALUE, SIDE_BOTH, SIDE_HI, SIDE_LO, TargetArrays
+from .compile import (
+    GROWTH,
+    REF_CHANGE,
+    REF_GROWTH,
+    REF_VALUE,
+    SIDE_BOTH,
+    SIDE_HI,
+    SIDE_LO,
+    TargetArrays,
+)
 from .measures import inside, measure
 
 
@@ -23,7 +32,7 @@ def check_every_year(
     compares each year with the year before (year-on-year). A bound taken from another
     indicator is that indicator's value, change or growth in the same year.
     """
-    n_i, n_a, n_y = values.shape
+    n_y = values.shape[2]
     years = np.arange(n_y)[None, None, :]
     prev = _previous(values)
     code = ta.measure[:, None, None]
@@ -36,7 +45,11 @@ def check_every_year(
         kind = ta.ref_kind[:, None, None]
         rcode = np.select(
             [kind == REF_VALUE, kind == REF_CHANGE, kind == REF_GROWTH],
-            [0, np.where(ta.measure[:, None, None] == GROWTH, GROWTH, ta.measure[:, None, None]), GROWTH],
+            [
+                0,
+                np.where(ta.measure[:, None, None] == GROWTH, GROWTH, ta.measure[:, None, None]),
+                GROWTH,
+            ],
             default=0,
         )
         rhs = ta.ref_factor[:, None, None] * measure(rcode, r, years, rp, years - 1)
@@ -61,7 +74,9 @@ def check_every_year(
     )
     n_checked = checked.sum(axis=2)
     n_held = held.sum(axis=2)
-    last_checked = np.where(checked.any(axis=2), n_y - 1 - np.argmax(checked[..., ::-1], axis=2), -1)
+    last_checked = np.where(
+        checked.any(axis=2), n_y - 1 - np.argmax(checked[..., ::-1], axis=2), -1
+    )
     last_held = np.take_along_axis(held, np.clip(last_checked, 0, None)[..., None], axis=2)[..., 0]
     return {
         "measure": m,

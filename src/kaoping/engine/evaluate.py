@@ -22,7 +22,16 @@ from .compile import (
 )
 from .constraints import check_every_year
 from .cube import Cube, baseline, build_cube, latest_index, take
-from .measures import METHOD_NAMES, attainment, band, base_edge, completion, inside, level_of, measure
+from .measures import (
+    METHOD_NAMES,
+    attainment,
+    band,
+    base_edge,
+    completion,
+    inside,
+    level_of,
+    measure,
+)
 from .options import Options
 from .pace import path_value, project, rates, trend_fit, year_reached
 from .result import Evaluation
@@ -134,9 +143,7 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
 
     with np.errstate(divide="ignore", invalid="ignore"):
         progress = (x - x0) / (target_x - x0)
-        progress_ratio = np.where(
-            (tl > t0) & (expected != x0), (x - x0) / (expected - x0), np.nan
-        )
+        progress_ratio = np.where((tl > t0) & (expected != x0), (x - x0) / (expected - x0), np.nan)
     r = rates(x0, t0.astype(float), x, tl.astype(float), target_x, T, cp.geometric)
     pace = progress_ratio if opts.thresholds.measure == "progress" else r["rate_ratio"]
 
@@ -195,8 +202,21 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
     for arr in (status, reason, band_label):
         arr[not_target] = ""
     # indicators without a level/change/growth target have none of these numbers
-    for arr in (att, comp, lo, hi, target_x, expected, progress, progress_ratio, pace,
-                proj_x, reach, m, m0):
+    for arr in (
+        att,
+        comp,
+        lo,
+        hi,
+        target_x,
+        expected,
+        progress,
+        progress_ratio,
+        pace,
+        proj_x,
+        reach,
+        m,
+        m0,
+    ):
         arr[not_target] = np.nan
     for arr in (r["observed_rate"], r["required_rate"], r["required_rate_now"], r["rate_ratio"]):
         arr[not_target] = np.nan
@@ -205,24 +225,49 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
 
     with np.errstate(invalid="ignore"):
         sdir = np.where(cp.direction[:, None] != 0, cp.direction[:, None], np.sign(target_x - x0))
-        trend = np.where(np.isnan(slope), "", np.where(slope * sdir > 0, "improving",
-                         np.where(slope * sdir < 0, "worsening", "stable")))
+        trend = np.where(
+            np.isnan(slope),
+            "",
+            np.where(
+                slope * sdir > 0, "improving", np.where(slope * sdir < 0, "worsening", "stable")
+            ),
+        )
         trend = np.where((sdir == 0) & ~np.isnan(slope), "", trend)
 
     return {
-        "base_value": x0, "base_year": t0, "base_nearby": nearby,
-        "latest_value": x, "latest_year": tl,
-        "measure_value": m, "base_measure": m0, "target_lo": lo, "target_hi": hi,
-        "met": met & has_value, "attainment": att, "method_used": used, "completion": comp,
-        "target_level": target_x, "expected_value": expected, "progress": progress,
-        "progress_ratio": progress_ratio, "pace": pace, "pace_band": band_label,
-        "observed_rate": r["observed_rate"], "required_rate": r["required_rate"],
-        "required_rate_now": r["required_rate_now"], "rate_ratio": r["rate_ratio"],
+        "base_value": x0,
+        "base_year": t0,
+        "base_nearby": nearby,
+        "latest_value": x,
+        "latest_year": tl,
+        "measure_value": m,
+        "base_measure": m0,
+        "target_lo": lo,
+        "target_hi": hi,
+        "met": met & has_value,
+        "attainment": att,
+        "method_used": used,
+        "completion": comp,
+        "target_level": target_x,
+        "expected_value": expected,
+        "progress": progress,
+        "progress_ratio": progress_ratio,
+        "pace": pace,
+        "pace_band": band_label,
+        "observed_rate": r["observed_rate"],
+        "required_rate": r["required_rate"],
+        "required_rate_now": r["required_rate_now"],
+        "rate_ratio": r["rate_ratio"],
         "compound": r["compound"],
-        "projected_value": proj_x, "projected_met": proj_met & ~np.isnan(proj_x),
-        "projected_year": reach, "trend": trend.astype(object), "slope": slope,
-        "status": status, "reason": reason,
-        "_knot_t": knot_t, "_knot_x": knot_x,
+        "projected_value": proj_x,
+        "projected_met": proj_met & ~np.isnan(proj_x),
+        "projected_year": reach,
+        "trend": trend.astype(object),
+        "slope": slope,
+        "status": status,
+        "reason": reason,
+        "_knot_t": knot_t,
+        "_knot_x": knot_x,
     }
 
 
@@ -257,7 +302,9 @@ def _apply_every_year(cp: CompiledPlan, core: dict, as_of_idx: int, y0: int) -> 
     core["met"] = np.where(only, all_held, core["met"])
 
 
-def _apply_verdicts(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict, verdicts, as_of: int) -> None:
+def _apply_verdicts(
+    plan: Plan, cp: CompiledPlan, cube: Cube, core: dict, verdicts, as_of: int
+) -> None:
     qual = np.broadcast_to((cp.kind == K_QUALITATIVE)[:, None], core["status"].shape)
     mon = np.broadcast_to((cp.kind == K_MONITOR)[:, None], core["status"].shape)
     core["status"] = np.where(mon, "monitoring", core["status"])
@@ -311,34 +358,64 @@ def _latest_verdicts(verdicts: Any, default_area: str, as_of: int) -> list[dict]
 
 
 def _scores(cp: CompiledPlan, cube: Cube, core: dict, opts: Options):
-    att = np.where(np.broadcast_to(cp.weight[:, None] > 0, core["attainment"].shape),
-                   core["attainment"], np.nan).astype(float)
+    att = np.where(
+        np.broadcast_to(cp.weight[:, None] > 0, core["attainment"].shape),
+        core["attainment"],
+        np.nan,
+    ).astype(float)
     n_g = len(cp.group_keys)
     gmember = np.zeros((n_g, cp.n), bool)
     gmember[cp.group, np.arange(cp.n)] = True
     g = weighted_scores(gmember, cp.weight, att, opts.aggregation, opts.min_coverage)
     lz = weighted_scores(cp.lens_member, cp.weight, att, opts.aggregation, opts.min_coverage)
     o = overall(g["score"], cp.group_weight, cp.weight, att, opts.aggregation, opts.min_coverage)
-    eff = effective_weights(cp.group, cp.weight, att, g["den"], g["score"], cp.group_weight, o["den"])
+    eff = effective_weights(
+        cp.group, cp.weight, att, g["den"], g["score"], cp.group_weight, o["den"]
+    )
     rows = []
     for j, key in enumerate(cp.group_keys):
         for a, area in enumerate(cube.areas):
-            rows.append(("group", "", key, area, g["score"][j, a], g["coverage"][j, a],
-                         int(g["n_scored"][j, a]), int(g["n_with_data"][j, a])))
+            rows.append(
+                (
+                    "group",
+                    "",
+                    key,
+                    area,
+                    g["score"][j, a],
+                    g["coverage"][j, a],
+                    int(g["n_scored"][j, a]),
+                    int(g["n_with_data"][j, a]),
+                )
+            )
     for j, key in enumerate(cp.category_keys):
         for a, area in enumerate(cube.areas):
-            rows.append(("lens", cp.category_lens[j], key, area, lz["score"][j, a], lz["coverage"][j, a],
-                         int(lz["n_scored"][j, a]), int(lz["n_with_data"][j, a])))
+            rows.append(
+                (
+                    "lens",
+                    cp.category_lens[j],
+                    key,
+                    area,
+                    lz["score"][j, a],
+                    lz["coverage"][j, a],
+                    int(lz["n_scored"][j, a]),
+                    int(lz["n_with_data"][j, a]),
+                )
+            )
     n_scored = int((cp.weight > 0).sum())
     for a, area in enumerate(cube.areas):
         n_data = int(((cp.weight > 0) & ~np.isnan(att[:, a])).sum())
-        rows.append(("overall", "", "overall", area, o["score"][a], o["coverage"][a], n_scored, n_data))
+        rows.append(
+            ("overall", "", "overall", area, o["score"][a], o["coverage"][a], n_scored, n_data)
+        )
     names = ["level", "lens", "key", "area", "score", "coverage", "n_scored", "n_with_data"]
     cols = list(zip(*rows, strict=True))
-    table = Table({
-        name: np.array(col, dtype=object if j < 4 else float if j < 6 else np.int64)
-        for j, (name, col) in enumerate(zip(names, cols, strict=True))
-    }, names)
+    table = Table(
+        {
+            name: np.array(col, dtype=object if j < 4 else float if j < 6 else np.int64)
+            for j, (name, col) in enumerate(zip(names, cols, strict=True))
+        },
+        names,
+    )
     return table, eff
 
 
@@ -356,7 +433,13 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> Ta
     for ind in plan.indicators:
         quant = [t for t in ind.quantitative if not t.parsed.every_year]  # type: ignore[union-attr]
         every = [t for t in ind.quantitative if t.parsed.every_year]  # type: ignore[union-attr]
-        spec = quant[-1] if quant else every[-1] if every else (ind.targets[-1] if ind.targets else None)
+        spec = (
+            quant[-1]
+            if quant
+            else every[-1]
+            if every
+            else (ind.targets[-1] if ind.targets else None)
+        )
         target_text.append("" if spec is None else (spec.expr or "qualitative"))
         target_year.append(spec.year if spec is not None else None)
     y0 = cube.y0
@@ -366,7 +449,12 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> Ta
             "area": np.tile(np.asarray(cube.areas, dtype=object), n_i),
             "group": per_ind([cp.group_keys[g] for g in cp.group]),
             "kind": per_ind([KIND_NAMES[k] for k in cp.kind]),
-            "measure": per_ind([MEASURE_NAMES[m] if cp.final.present[i] else "" for i, m in enumerate(cp.final.measure)]),
+            "measure": per_ind(
+                [
+                    MEASURE_NAMES[m] if cp.final.present[i] else ""
+                    for i, m in enumerate(cp.final.measure)
+                ]
+            ),
             "target": per_ind(target_text),
             "target_year": np.repeat(np.array(target_year, dtype=float), n_a),
             "base_year": _year_col(flat(core["base_year"]), y0),
@@ -376,17 +464,35 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> Ta
             "latest_value": flat(core["latest_value"]),
         }
     )
-    for col in ("measure_value", "target_lo", "target_hi", "target_level", "attainment", "completion",
-                "expected_value", "progress", "progress_ratio", "pace", "observed_rate",
-                "required_rate", "required_rate_now", "rate_ratio", "projected_value", "slope",
-                "constraint_share", "weight_effective"):
+    for col in (
+        "measure_value",
+        "target_lo",
+        "target_hi",
+        "target_level",
+        "attainment",
+        "completion",
+        "expected_value",
+        "progress",
+        "progress_ratio",
+        "pace",
+        "observed_rate",
+        "required_rate",
+        "required_rate_now",
+        "rate_ratio",
+        "projected_value",
+        "slope",
+        "constraint_share",
+        "weight_effective",
+    ):
         df[col] = flat(core[col]).astype(float)
     df["met"] = flat(core["met"]).astype(bool)
     df["compound"] = flat(core["compound"]).astype(bool)
     df["projected_met"] = flat(core["projected_met"]).astype(bool)
     names = np.array(METHOD_NAMES, dtype=object)
     df["method_used"] = np.where(
-        np.isnan(flat(core["attainment"]).astype(float)), "", names[flat(core["method_used"]).astype(int)]
+        np.isnan(flat(core["attainment"]).astype(float)),
+        "",
+        names[flat(core["method_used"]).astype(int)],
     ).astype(object)
     py = flat(core["projected_year"]).astype(float)
     df["projected_year"] = np.where(np.isfinite(py), np.ceil(py - 1e-9) + y0, np.nan)
@@ -428,7 +534,9 @@ def _milestones(cp: CompiledPlan, cube: Cube, core: dict, as_of: int) -> Table:
             xr = np.where(xr_has, take(V, tr), x0)
             lo, hi = band(slot, V, yi, tr)
             ms = measure(slot.measure[:, None], obs, yi, xr, tr)
-            ok = inside(ms, lo, hi, slot.lo_strict[:, None], slot.hi_strict[:, None], slot.exact[:, None])
+            ok = inside(
+                ms, lo, hi, slot.lo_strict[:, None], slot.hi_strict[:, None], slot.exact[:, None]
+            )
             met = np.where(here, ok, met)
             lvl = _slot_level(slot, cube, x0, t0, yi)
             finite_lo, finite_hi = np.isfinite(lo), np.isfinite(hi)
@@ -440,46 +548,83 @@ def _milestones(cp: CompiledPlan, cube: Cube, core: dict, as_of: int) -> Table:
             explicit |= here
         keep = target_rows & (explicit | ~np.isnan(exp))
         ii, aa = np.nonzero(keep)
-        frames.append({
-            "indicator": np.asarray(cp.keys, dtype=object)[ii],
-            "area": np.asarray(cube.areas, dtype=object)[aa],
-            "year": np.full(len(ii), float(y)),
-            "expected": exp[ii, aa],
-            "explicit": explicit[ii, aa],
-            "observed": obs[ii, aa],
-            "met": np.where(np.isnan(obs[ii, aa]), None, met[ii, aa]).astype(object),
-        })
+        frames.append(
+            {
+                "indicator": np.asarray(cp.keys, dtype=object)[ii],
+                "area": np.asarray(cube.areas, dtype=object)[aa],
+                "year": np.full(len(ii), float(y)),
+                "expected": exp[ii, aa],
+                "explicit": explicit[ii, aa],
+                "observed": obs[ii, aa],
+                "met": np.where(np.isnan(obs[ii, aa]), None, met[ii, aa]).astype(object),
+            }
+        )
     names = ["indicator", "area", "year", "expected", "explicit", "observed", "met"]
     if not frames:
         return Table({n: np.zeros(0, dtype=object) for n in names}, names)
-    return Table({n: np.concatenate([np.broadcast_to(f[n], len(f["indicator"])) for f in frames])
-                  for n in names}, names)
+    return Table(
+        {
+            n: np.concatenate([np.broadcast_to(f[n], len(f["indicator"])) for f in frames])
+            for n in names
+        },
+        names,
+    )
 
 
 def _constraint_frame(cp: CompiledPlan, cube: Cube, ev: dict) -> Table:
     ii, aa, yy = np.nonzero(ev["checked"])
-    return Table({
-        "indicator": np.asarray(cp.keys, dtype=object)[ii],
-        "area": np.asarray(cube.areas, dtype=object)[aa],
-        "year": (yy + cube.y0).astype(float),
-        "measure": ev["measure"][ii, aa, yy],
-        "lo": ev["lo"][ii, aa, yy],
-        "hi": ev["hi"][ii, aa, yy],
-        "held": ev["held"][ii, aa, yy],
-    })
+    return Table(
+        {
+            "indicator": np.asarray(cp.keys, dtype=object)[ii],
+            "area": np.asarray(cube.areas, dtype=object)[aa],
+            "year": (yy + cube.y0).astype(float),
+            "measure": ev["measure"][ii, aa, yy],
+            "lo": ev["lo"][ii, aa, yy],
+            "hi": ev["hi"][ii, aa, yy],
+            "held": ev["held"][ii, aa, yy],
+        }
+    )
 
 
 def _steps(plan: Plan, verdicts: Any, as_of: int) -> Table:
     keys = {m.key for m in plan.milestones}
-    latest = {r["target"]: r for r in _latest_verdicts(verdicts, plan.default_area, as_of)
-              if r["target"] in keys}
-    names = ["key", "year", "name_zh", "name_en", "goal_zh", "goal_en", "due", "verdict", "evidence"]
+    latest = {
+        r["target"]: r
+        for r in _latest_verdicts(verdicts, plan.default_area, as_of)
+        if r["target"] in keys
+    }
+    names = [
+        "key",
+        "year",
+        "name_zh",
+        "name_en",
+        "goal_zh",
+        "goal_en",
+        "due",
+        "verdict",
+        "evidence",
+    ]
     rows = []
     for m in plan.milestones:
         v = latest.get(m.key, {})
-        rows.append([m.key, float(m.year), m.name.zh, m.name.en or m.name.zh, m.goal.zh,
-                     m.goal.en or m.goal.zh, m.year <= as_of, v.get("verdict", "") or "",
-                     v.get("evidence", "") or ""])
+        rows.append(
+            [
+                m.key,
+                float(m.year),
+                m.name.zh,
+                m.name.en or m.name.zh,
+                m.goal.zh,
+                m.goal.en or m.goal.zh,
+                m.year <= as_of,
+                v.get("verdict", "") or "",
+                v.get("evidence", "") or "",
+            ]
+        )
     cols = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-    return Table({n: np.array(c, dtype=float if n == "year" else bool if n == "due" else object)
-                  for n, c in zip(names, cols, strict=True)}, names)
+    return Table(
+        {
+            n: np.array(c, dtype=float if n == "year" else bool if n == "due" else object)
+            for n, c in zip(names, cols, strict=True)
+        },
+        names,
+    )

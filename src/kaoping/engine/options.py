@@ -36,16 +36,28 @@ class Thresholds:
 
 THRESHOLDS: dict[str, Thresholds] = {
     "time_half": Thresholds(
-        "time_half", "progress", 1.0, 0.5, 0.0,
+        "time_half",
+        "progress",
+        1.0,
+        0.5,
+        0.0,
         "时间过半、任务过半: progress since the base year at least in proportion to time elapsed",
     ),
     "sdr": Thresholds(
-        "sdr", "rate", 1.0, 0.5, 0.0,
+        "sdr",
+        "rate",
+        1.0,
+        0.5,
+        0.0,
         "SDSN Sustainable Development Report trend arrows (on track / moderately improving / "
         "stagnating / decreasing)",
     ),
     "eurostat": Thresholds(
-        "eurostat", "rate", 0.95, 0.6, 0.0,
+        "eurostat",
+        "rate",
+        0.95,
+        0.6,
+        0.0,
         "Eurostat SDG monitoring report, indicators with a quantified target (significant / "
         "moderate / insufficient progress / movement away)",
     ),
@@ -73,9 +85,13 @@ class Options:
 
     def check(self) -> None:
         if self.attainment not in ("ratio", "distance", "goalposts"):
-            raise UsageError(f"unknown attainment method {self.attainment!r} (ratio, distance, goalposts)")
+            raise UsageError(
+                f"unknown attainment method {self.attainment!r} (ratio, distance, goalposts)"
+            )
         if self.status not in THRESHOLDS:
-            raise UsageError(f"unknown status threshold set {self.status!r} ({', '.join(THRESHOLDS)})")
+            raise UsageError(
+                f"unknown status threshold set {self.status!r} ({', '.join(THRESHOLDS)})"
+            )
         if self.aggregation not in ("arithmetic", "geometric"):
             raise UsageError(f"unknown aggregation {self.aggregation!r} (arithmetic, geometric)")
         if not 0.0 <= self.min_coverage <= 1.0:

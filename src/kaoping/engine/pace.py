@@ -75,8 +75,13 @@ def rates(
         req = np.where(dT > 0, req, np.nan)
         now = np.where(left > 0, now, np.nan)
         ratio = np.where(req != 0, obs / req, np.nan)
-    return {"observed_rate": obs, "required_rate": req, "required_rate_now": now,
-            "rate_ratio": ratio, "compound": geo}
+    return {
+        "observed_rate": obs,
+        "required_rate": req,
+        "required_rate_now": now,
+        "rate_ratio": ratio,
+        "compound": geo,
+    }
 
 
 def trend_fit(
@@ -88,7 +93,7 @@ def trend_fit(
     are all positive) and the number of points. The baseline counts as a point even when
     it comes from the plan rather than an observation.
     """
-    n_i, n_a, n_y = values.shape
+    n_y = values.shape[2]
     years = np.arange(n_y, dtype=float)[None, None, :]
     in_span = (years >= t0[..., None]) & (years <= t[..., None]) & (t0[..., None] >= 0)
     has = in_span & ~np.isnan(values)
