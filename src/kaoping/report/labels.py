@@ -52,6 +52,7 @@ WORDS = {
     "target": {"en": "Target", "zh": "目标"},
     "attainment": {"en": "Attain.", "zh": "实现程度"},
     "pace": {"en": "Pace", "zh": "进度"},
+    "reached": {"en": "Reached", "zh": "实现年份"},
     "status": {"en": "Status", "zh": "状态"},
     "as_of": {"en": "as of", "zh": "截至"},
     "version": {"en": "plan version", "zh": "规划版本"},

@@ -35,6 +35,16 @@ def _pace(i: dict) -> str:
     return f"{p['value']:.2f}"
 
 
+def _reached(i: dict, end: int) -> str:
+    """The year the target was or is projected to be reached (on the fitted trend)."""
+    year = i["projection"]["year"]
+    if i["met"]:
+        return str(i["latest"]["year"])
+    if year is None:
+        return "—"
+    return f"~{year}" if year <= end + 30 else f">{end + 30}"
+
+
 def _target(i: dict) -> str:
     if not i["target"]:
         return "—"
@@ -85,7 +95,7 @@ def render(card: dict, console: Console) -> None:
 
     for g in card["groups"]:
         table = Table(
-            title=f"{g['name']} — {_score(g, lang)}",
+            title=f"{g['name']} · {word('score', lang)} {_score(g, lang)}",
             title_justify="left",
             header_style="bold",
             show_lines=False,
@@ -96,6 +106,7 @@ def render(card: dict, console: Console) -> None:
         table.add_column(word("target", lang), overflow="fold")
         table.add_column(word("attainment", lang), justify="right")
         table.add_column(word("pace", lang), justify="right")
+        table.add_column(word("reached", lang), justify="right")
         table.add_column(word("status", lang), min_width=12)
         for i in g["indicators"]:
             name = (
@@ -111,6 +122,7 @@ def render(card: dict, console: Console) -> None:
                 _target(i),
                 fmt_pct(i["attainment"]),
                 _pace(i),
+                _reached(i, card["plan"]["period"][1]),
                 status,
             )
         console.print(table)
