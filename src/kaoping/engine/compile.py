@@ -137,7 +137,6 @@ class CompiledPlan:
     lens_member: np.ndarray  # (categories, n) bool
     category_keys: list[str]
     category_lens: list[str]
-    category_weight: np.ndarray
     goal_worst: np.ndarray
     goal_best: np.ndarray
     targets: list[TargetArrays]  # slots sorted by year; the last present one is the final
@@ -244,7 +243,6 @@ def compile_plan(plan: Plan) -> CompiledPlan:
         lens_member=member,
         category_keys=[c.key for _, c in cats],
         category_lens=[lk for lk, _ in cats],
-        category_weight=np.array([c.weight for _, c in cats], float),
         goal_worst=worst,
         goal_best=best,
         targets=slots,

@@ -13,9 +13,7 @@ DEFAULT_PLAN = "zhengzhou-2009-2020"
 def bundled_plans() -> dict[str, Path]:
     """Bundled plan ids and the folders that hold them."""
     return {
-        p.name: p
-        for p in sorted(PLANS_DIR.iterdir())
-        if p.is_dir() and (p / "plan.yaml").is_file()
+        p.name: p for p in sorted(PLANS_DIR.iterdir()) if p.is_dir() and (p / "plan.yaml").is_file()
     }
 
 

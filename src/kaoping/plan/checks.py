@@ -109,7 +109,8 @@ def check_plan(data: dict) -> list[Found]:
         add(("base_year",), "base-year", msg)
 
     def in_period(y: int | None) -> bool:
-        return y is None or start is None or end is None or start <= y <= end
+        # an inverted period is reported once (period-order), not for every year
+        return y is None or start is None or end is None or start > end or start <= y <= end
 
     groups = _list(data, "groups")
     lenses = _list(data, "lenses")
@@ -194,7 +195,7 @@ def check_plan(data: dict) -> list[Found]:
             if unknown_tag(tag):
                 add(("articles", i, "tags", j), "unknown-tag", f"no lens category {tag!r}")
 
-    refs: dict[str, set[str]] = {}
+    refs: dict[str, dict[str, tuple[Any, ...]]] = {}  # key -> referenced key -> location
     for i, ind in indicators:
         here = ("indicators", i)
         g = ind.get("group")
@@ -215,8 +216,10 @@ def check_plan(data: dict) -> list[Found]:
             )
         bounds = ind.get("bounds") if isinstance(ind.get("bounds"), dict) else {}
         lo, hi = bounds.get("min"), bounds.get("max")
+        bounds_ok = True  # inverted bounds are reported once, not against every target
         if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
             add((*here, "bounds"), "bad-bounds", f"bounds min {lo} is above max {hi}")
+            bounds_ok = False
         gp = ind.get("goalposts") if isinstance(ind.get("goalposts"), dict) else {}
         if gp.get("best") is not None and gp.get("best") == gp.get("worst"):
             add((*here, "goalposts"), "bad-goalposts", "goalposts worst and best are equal")
@@ -268,7 +271,7 @@ def check_plan(data: dict) -> list[Found]:
                     f"the target is written in % but the unit is {unit!r}",
                 )
             for r in t.refs:
-                refs.setdefault(str(ind.get("key")), set()).add(r.key)
+                refs.setdefault(str(ind.get("key")), {}).setdefault(r.key, (*tloc, "expr"))
                 if ind_keys is None:
                     continue
                 if r.key not in ind_keys:
@@ -280,7 +283,7 @@ def check_plan(data: dict) -> list[Found]:
                 elif r.key == ind.get("key"):
                     msg = "a target cannot refer to its own indicator"
                     add((*tloc, "expr"), "reference-cycle", msg)
-            if t.measure == "level" and not t.refs:
+            if t.measure == "level" and not t.refs and bounds_ok:
                 _check_bounds(t, bounds, tloc, out)
         direction = ind.get("direction")
         if direction in ("up", "down"):
@@ -296,7 +299,7 @@ def check_plan(data: dict) -> list[Found]:
                     )
                     break
 
-    out.extend(_cycles(refs, indicators))
+    out.extend(_cycles(refs))
     return out
 
 
@@ -334,26 +337,40 @@ def _target_direction(t: Target) -> str | None:
     return None
 
 
-def _cycles(refs: dict[str, set[str]], indicators: list[tuple[int, dict]]) -> Iterator[Found]:
-    index = {x.get("key"): i for i, x in indicators if _simple(x.get("key"))}
-    state: dict[str, int] = {}
-    reported: set[str] = set()
-
-    def visit(k: str, stack: list[str]) -> Iterator[Found]:
-        state[k] = 1
-        for nxt in sorted(refs.get(k, ())):
-            if nxt == k:
+def _cycles(refs: dict[str, dict[str, tuple[Any, ...]]]) -> Iterator[Found]:
+    """Each circle of references once, at the target of its first indicator in the file."""
+    order = {k: i for i, k in enumerate(refs)}  # refs are filled in file order
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    reported: set[frozenset[str]] = set()
+    for root in sorted(refs):
+        if state.get(root) is not None:
+            continue
+        # iterative depth-first search: (key, its references still to visit)
+        path: list[str] = [root]
+        todo: list[list[str]] = [sorted(refs.get(root, {}))]
+        state[root] = 1
+        while path:
+            if not todo[-1]:
+                state[path.pop()] = 2
+                todo.pop()
                 continue
+            nxt = todo[-1].pop(0)
+            if nxt == path[-1]:
+                continue  # a self-reference is reported with the target
             if state.get(nxt) == 1:
-                cycle = [*stack[stack.index(nxt):], nxt] if nxt in stack else [k, nxt]
-                if k not in reported:
-                    reported.add(k)
-                    yield (("indicators", index.get(k, 0), "targets"), "reference-cycle",
-                           "targets refer to each other in a circle: " + " → ".join(cycle))
+                cycle = path[path.index(nxt) :]
+                first = min(range(len(cycle)), key=lambda j: order[cycle[j]])
+                cycle = cycle[first:] + cycle[:first]  # start where the file first has it
+                members = frozenset(cycle)
+                if members not in reported:
+                    reported.add(members)
+                    yield (
+                        refs[cycle[0]][cycle[1]],
+                        "reference-cycle",
+                        "targets refer to each other in a circle: "
+                        + " → ".join([*cycle, cycle[0]]),
+                    )
             elif state.get(nxt) is None:
-                yield from visit(nxt, [*stack, nxt])
-        state[k] = 2
-
-    for k in sorted(refs):
-        if state.get(k) is None:
-            yield from visit(k, [k])
+                state[nxt] = 1
+                path.append(nxt)
+                todo.append(sorted(refs.get(nxt, {})))

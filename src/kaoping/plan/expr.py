@@ -9,12 +9,16 @@ evaluated as Python. The grammar (see ``docs/plan-file.md``)::
     measure   := "level" | "change" | "growth"
     condition := OP operand
                | "~" operand [("±" | "+-") NUMBER ["%"]]
-               | "in" "[" NUMBER "," NUMBER "]"
+               | "in" "[" SIGNED [UNIT] "," SIGNED [UNIT] "]"
     OP        := ">=" | ">" | "<=" | "<" | "=="
-    operand   := NUMBER ["%" | "‰"]
-               | ref [("+" | "-") NUMBER ["%"]]
-               | NUMBER "*" ref
+    operand   := SIGNED [UNIT]
+               | [SIGNED "*"] ref [("+" | "-") NUMBER ["%"]]
     ref       := ("value" | "change" | "growth") "(" KEY ")"
+    SIGNED    := ["+" | "-"] NUMBER
+    UNIT      := "%" | "‰"
+
+Full-width and typeset forms (``≥``, ``≤``, ``～``, ``％``, ``（）``, ``−`` …) are read as
+their ASCII equivalents.
 """
 
 from __future__ import annotations
@@ -190,9 +194,23 @@ _TOKEN = re.compile(
 # still point into the text as written.
 _SAME_WIDTH = str.maketrans(
     {
-        "＞": ">", "＜": "<", "％": "%", "～": "~", "〜": "~", "∼": "~",
-        "（": "(", "）": ")", "［": "[", "］": "]", "，": ",",
-        "＋": "+", "－": "-", "−": "-", "×": "*", "＊": "*", "．": ".",
+        "＞": ">",
+        "＜": "<",
+        "％": "%",
+        "～": "~",
+        "〜": "~",
+        "∼": "~",
+        "（": "(",
+        "）": ")",
+        "［": "[",
+        "］": "]",
+        "，": ",",
+        "＋": "+",
+        "－": "-",
+        "−": "-",
+        "×": "*",
+        "＊": "*",
+        "．": ".",
         **{chr(0xFF10 + d): str(d) for d in range(10)},
     }
 )
@@ -207,7 +225,10 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ExprError(f"unexpected character {text[pos]!r} at position {pos + 1}", pos)
+            hint = ""
+            if text[pos] == "=":
+                hint = "; write '==' for exactly, '>=' for at least or '<=' for at most"
+            raise ExprError(f"unexpected character {text[pos]!r} at position {pos + 1}{hint}", pos)
         kind = m.lastgroup or ""
         if kind != "ws":
             value = m.group()
@@ -308,9 +329,7 @@ class _Parser:
                 value = self.number()
                 if value < 0:
                     where = tpos[2] if tpos else t[2]
-                    raise ExprError(
-                        f"a tolerance cannot be negative (position {where + 1})", where
-                    )
+                    raise ExprError(f"a tolerance cannot be negative (position {where + 1})", where)
                 rel = False
                 if self.at("%"):
                     self.take()

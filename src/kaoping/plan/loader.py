@@ -150,6 +150,21 @@ def _problem(code: str, msg: str, file: str, lines: dict[Loc, Any], loc: Loc) ->
     return Problem(code, msg, file, line, field_name(where))
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, in the words of a plan file."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) <= 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
 def _pydantic_problems(err: ValidationError, file: str, lines: dict[Loc, Any]) -> list[Problem]:
     problems = []
     for e in err.errors(include_url=False):
@@ -165,6 +180,13 @@ def _pydantic_problems(err: ValidationError, file: str, lines: dict[Loc, Any]) -
                 f"{e.get('input')!r} is not a valid key: use lower-case letters, digits, "
                 "'_' and '-', starting with a letter"
             )
+        elif e["type"] == "model_type" and e.get("ctx", {}).get("class_name") == "Text":
+            msg = (
+                f"expected text in a mapping such as {{zh: 森林覆盖率, en: Forest cover}}, "
+                f"not {_kind(e.get('input'))}"
+            )
+        elif e["type"] in ("model_type", "dict_type"):
+            msg = f"expected a mapping of fields, not {_kind(e.get('input'))}"
         elif e["type"] == "invalid_key":
             msg = f"{loc[-1]!r} is not a field name: field names are words such as 'unit'"
         elif e["type"] == "too_short":
@@ -182,7 +204,7 @@ def parse_plan(text: str, file: str = "<plan>") -> Plan:
     data, lines, problems = _compose(text, file)
     if not isinstance(data, dict):
         msg = "a plan file is a mapping of fields such as 'id: ...'"
-        raise PlanError([Problem("not-a-mapping", msg, file, 1)])
+        raise PlanError([Problem("not-a-mapping", msg, file, lines.get(()) or 1)])
     plan: Plan | None = None
     try:
         plan = Plan.model_validate(data)

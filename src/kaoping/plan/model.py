@@ -60,6 +60,29 @@ def _tolerance_text(v: Any) -> Any:
     return v
 
 
+def _number_or_text(schema: dict[str, Any], *names: str) -> None:
+    """In the JSON Schema, let a tolerance be a bare number as well as text."""
+    for name in names:
+        prop = schema["properties"][name]
+        options = prop.get("anyOf", [{"type": prop.pop("type", "string")}])
+        prop["anyOf"] = [*options[:1], {"type": "number"}, *options[1:]]
+
+
+def _indicator_schema(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, allow the short form of targets: a mapping from year to target."""
+    prop = schema["properties"]["targets"]
+    listed = {k: v for k, v in prop.items() if k in ("type", "items")}
+    short = {
+        "type": "object",
+        "description": "short form: {YEAR: 'expression'} or {YEAR: {field: ...}}",
+        "propertyNames": {"pattern": "^[0-9]{4}$"},
+        "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "object"}]},
+    }
+    for k in listed:
+        del prop[k]
+    prop["anyOf"] = [listed, short]
+
+
 class Period(_Model):
     start: Year
     end: Year
@@ -92,7 +115,6 @@ class LensCategory(_Model):
     key: Key
     name: Text
     chapter: int | None = None
-    weight: float = Field(default=1.0, ge=0)
 
 
 class Lens(_Model):
@@ -144,6 +166,8 @@ class Baseline(_Model):
 class TargetSpec(_Model):
     """One target of an indicator: a year and an expression, or a qualitative goal."""
 
+    model_config = ConfigDict(json_schema_extra=lambda s: _number_or_text(s, "tolerance"))
+
     year: Year
     expr: str | None = Field(default=None, description="target expression, e.g. '>= 100000'")
     qualitative: Text | None = None
@@ -191,6 +215,8 @@ class TargetSpec(_Model):
 
 
 class Indicator(_Model):
+    model_config = ConfigDict(json_schema_extra=_indicator_schema)
+
     key: Key
     name: Text
     unit: str = Field(min_length=1)
@@ -235,6 +261,8 @@ class Indicator(_Model):
 
 class Methods(_Model):
     """The plan's default methods; each can be overridden when evaluating."""
+
+    model_config = ConfigDict(json_schema_extra=lambda s: _number_or_text(s, "about_tolerance"))
 
     attainment: Literal["ratio", "distance", "goalposts"] = "ratio"
     status: Literal["time_half", "sdr", "eurostat"] = "time_half"
