@@ -9,12 +9,9 @@ from .compile import (
     REF_CHANGE,
     REF_GROWTH,
     REF_VALUE,
-    SIDE_BOTH,
-    SIDE_HI,
-    SIDE_LO,
     TargetArrays,
 )
-from .measures import inside, measure
+from .measures import bounds_from_reference, inside, measure
 
 
 def _previous(values: np.ndarray) -> np.ndarray:
@@ -54,14 +51,7 @@ def check_every_year(
         )
         rhs = ta.ref_factor[:, None, None] * measure(rcode, r, years, rp, years - 1)
         rhs = rhs + ta.ref_offset[:, None, None]
-        has = ta.has_ref[:, None, None]
-        side = ta.ref_side[:, None, None]
-        half = ta.tol_abs[:, None, None] + np.abs(rhs) * ta.tol_rel[:, None, None] / 100.0
-        about = has & (side == SIDE_BOTH) & ~ta.exact[:, None, None]
-        lo = np.where(has & (side == SIDE_LO), rhs, lo)
-        hi = np.where(has & (side == SIDE_HI), rhs, hi)
-        lo = np.where(has & (side == SIDE_BOTH), np.where(about, rhs - half, rhs), lo)
-        hi = np.where(has & (side == SIDE_BOTH), np.where(about, rhs + half, rhs), hi)
+        lo, hi = bounds_from_reference(ta, rhs, lo, hi)
     last = np.minimum(ta.year, as_of) - y0
     window = (
         ta.present[:, None, None]

@@ -87,14 +87,29 @@ def band(
     hi = np.broadcast_to(ta.hi[:, None], shape).copy()
     if ta.has_ref.any():
         rhs = reference_measure(ta, values, t_idx, tr_idx)
-        side = ta.ref_side[:, None]
-        has = ta.has_ref[:, None]
-        half = ta.tol_abs[:, None] + np.abs(rhs) * ta.tol_rel[:, None] / 100.0
-        about = has & (side == SIDE_BOTH) & ~ta.exact[:, None]
-        lo = np.where(has & (side == SIDE_LO), rhs, lo)
-        hi = np.where(has & (side == SIDE_HI), rhs, hi)
-        lo = np.where(has & (side == SIDE_BOTH), np.where(about, rhs - half, rhs), lo)
-        hi = np.where(has & (side == SIDE_BOTH), np.where(about, rhs + half, rhs), hi)
+        lo, hi = bounds_from_reference(ta, rhs, lo, hi)
+    return lo, hi
+
+
+def bounds_from_reference(
+    ta: TargetArrays, rhs: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Put a referenced value ``rhs`` (shape (I, ...)) in the bound(s) its target names.
+
+    ``>=``/``>`` set the lower bound, ``<=``/``<`` the upper one, ``==`` both, and ``~``
+    a band of the target's tolerance around it.
+    """
+
+    def col(a: np.ndarray) -> np.ndarray:
+        return a.reshape(-1, *([1] * (rhs.ndim - 1)))
+
+    side, has = col(ta.ref_side), col(ta.has_ref)
+    half = col(ta.tol_abs) + np.abs(rhs) * col(ta.tol_rel) / 100.0
+    about = has & (side == SIDE_BOTH) & ~col(ta.exact)
+    lo = np.where(has & (side == SIDE_LO), rhs, lo)
+    hi = np.where(has & (side == SIDE_HI), rhs, hi)
+    lo = np.where(has & (side == SIDE_BOTH), np.where(about, rhs - half, rhs), lo)
+    hi = np.where(has & (side == SIDE_BOTH), np.where(about, rhs + half, rhs), hi)
     return lo, hi
 
 
