@@ -1,0 +1,90 @@
+"""Settings, read from the environment (``KAOPING_*``) with defaults that work out of the box.
+
+| variable | meaning | default |
+|---|---|---|
+| ``KAOPING_DATA_DIR`` | folder for the embedded database and the secret key | the user's data folder |
+| ``KAOPING_DATABASE_URL`` | SQLAlchemy URL: ``sqlite:///path`` or ``postgresql+psycopg://…`` | ``sqlite:///<data dir>/kaoping.db`` |
+| ``KAOPING_PLAN`` | the plan served: a bundled id or a path | ``zhengzhou-2009-2020`` |
+| ``KAOPING_SECRET_KEY`` | key that signs session cookies | generated once, kept in the data dir |
+| ``KAOPING_HOST`` / ``KAOPING_PORT`` | where ``kaoping serve`` listens | ``127.0.0.1`` / ``8000`` |
+| ``KAOPING_SECURE_COOKIES`` | mark cookies Secure (behind HTTPS) | ``false`` |
+| ``KAOPING_LOGIN_ATTEMPTS`` | failed logins allowed per user and address in 15 minutes | ``5`` |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def _data_dir() -> Path:
+    env = os.environ.get("KAOPING_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kaoping", appauthor=False))
+
+
+def _bool(name: str, default: bool) -> bool:
+    v = os.environ.get(name)
+    if v is None:
+        return default
+    return v.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _int(name: str, default: int) -> int:
+    v = os.environ.get(name)
+    if v is None:
+        return default
+    try:
+        return int(v)
+    except ValueError:
+        raise UsageError(f"{name}={v!r} is not a whole number") from None
+
+
+@dataclass
+class Settings:
+    data_dir: Path = field(default_factory=_data_dir)
+    database_url: str = ""
+    plan: str = "zhengzhou-2009-2020"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secure_cookies: bool = False
+    login_attempts: int = 5
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        s = cls(
+            database_url=os.environ.get("KAOPING_DATABASE_URL", ""),
+            plan=os.environ.get("KAOPING_PLAN", "zhengzhou-2009-2020"),
+            secret_key=os.environ.get("KAOPING_SECRET_KEY", ""),
+            host=os.environ.get("KAOPING_HOST", "127.0.0.1"),
+            port=_int("KAOPING_PORT", 8000),
+            secure_cookies=_bool("KAOPING_SECURE_COOKIES", False),
+            login_attempts=_int("KAOPING_LOGIN_ATTEMPTS", 5),
+        )
+        return s
+
+    def resolved_database_url(self) -> str:
+        """The database URL, creating the data folder for the default SQLite file."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'kaoping.db'}"
+
+    def resolved_secret_key(self) -> str:
+        """The session key: the setting, or one generated once and kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
