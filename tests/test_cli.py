@@ -149,3 +149,25 @@ def test_bad_verdict_file_lists_every_row(capsys, tmp_path):
     assert code == 1
     for needle in ("verdicts.csv:2", "unknown-target", "bad-year", "bad-verdict", "no-evidence"):
         assert needle in err
+
+
+def test_an_area_of_the_plan_without_data_evaluates_to_no_data(capsys, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "id: two-areas\ntitle: {zh: 两区, en: Two areas}\nperiod: {start: 2021, end: 2025}\n"
+        "base_year: 2020\nareas:\n  - {key: city, name: {zh: 市, en: City}}\n"
+        "  - {key: east, name: {zh: 东区, en: East}, parent: city}\n"
+        "groups: [{key: g, name: {zh: 组, en: Group}}]\n"
+        "indicators:\n  - {key: a, name: {zh: 甲, en: A}, unit: t, group: g, "
+        "targets: {2025: '>= 10'}}\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "obs.csv"
+    data.write_text("indicator,area,year,value\na,city,2020,5\na,city,2023,9\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, "evaluate", str(plan), "--data", str(data), "--area", "east", "--format", "json"
+    )
+    assert code == 0, err
+    card = json.loads(out)
+    assert card["area"]["key"] == "east"
+    assert card["groups"][0]["indicators"][0]["status"] == "no_data"

@@ -81,7 +81,7 @@ def test_piecewise_path_through_an_intermediate_target():
 def test_milestones_on_a_linear_path():
     p = plan(LINEAR)
     ev = run(p, series("a", {2008: 100, 2010: 110, 2015: 160}), 2016)
-    ms = ev.milestones.set_index("year")
+    ms = ev.milestones[ev.milestones["area"] == "city"].set_index("year")
     # only milestone years after the base and up to the as-of year: 2010 and 2015
     assert list(ms.index) == [2010, 2015]
     # E(2010) = 100 + 100·2/12 = 116.667 (110 below: not met); E(2015) = 158.333 (160: met)
@@ -96,7 +96,7 @@ def test_milestones_on_a_linear_path():
 def test_milestones_with_an_explicit_intermediate_target():
     p = plan(PIECEWISE)
     ev = run(p, series("a", {2008: 100, 2010: 125, 2015: 160}), 2017)
-    ms = ev.milestones.set_index("year")
+    ms = ev.milestones[ev.milestones["area"] == "city"].set_index("year")
     # E(2010) = 100 + 70·2/7 = 120 → 125 met; 2015 is the plan's own target ≥ 170 → 160 not met
     assert ms.loc[2010, "expected"] == A(120)
     assert bool(ms.loc[2010, "met"])
@@ -109,7 +109,7 @@ def test_milestones_with_an_explicit_intermediate_target():
 def test_milestone_without_observation_has_no_met_flag():
     p = plan(LINEAR)
     ev = run(p, series("a", {2008: 100, 2011: 130}), 2011)
-    ms = ev.milestones.set_index("year")
+    ms = ev.milestones[ev.milestones["area"] == "city"].set_index("year")
     assert list(ms.index) == [2010]
     assert math.isnan(ms.loc[2010, "observed"])
     assert ms.loc[2010, "met"] is None

@@ -164,6 +164,8 @@ def test_adding_an_area_changes_no_other_area(case, extra):
     a = run(p, data, as_of)
     b = run(p, pd.concat([data, west], ignore_index=True), as_of)
     for area in a.areas:
+        if area == "west":  # the area whose data was added
+            continue
         ia = a.indicators[a.indicators["area"] == area].reset_index(drop=True)
         ib = b.indicators[b.indicators["area"] == area].reset_index(drop=True)
         pd.testing.assert_frame_equal(ia, ib)

@@ -148,6 +148,7 @@ class CompiledPlan:
     baseline_value: np.ndarray  # plan-given baseline (default area), NaN if none
     baseline_year: np.ndarray
     default_area: str
+    areas: list[str]  # the plan's areas, in plan order
     ref_years: list[int]
 
     @property
@@ -254,5 +255,6 @@ def compile_plan(plan: Plan) -> CompiledPlan:
         baseline_value=base_v,
         baseline_year=base_y,
         default_area=plan.default_area,
+        areas=[a.key for a in plan.areas],
         ref_years=sorted(ref_years),
     )

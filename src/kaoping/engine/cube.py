@@ -61,7 +61,8 @@ def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
     keep = (ii >= 0) & (years >= y0) & (years <= as_of)
     areas_kept = area_col[keep]
     data_areas = set(areas_kept.tolist())
-    areas = [cp.default_area, *sorted(a for a in data_areas if a != cp.default_area)]
+    # every area of the plan, in plan order (the default first), then others found in the data
+    areas = [*cp.areas, *sorted(a for a in data_areas if a not in set(cp.areas))]
     aindex = {a: j for j, a in enumerate(areas)}
 
     aa = _codes(areas_kept, aindex)
