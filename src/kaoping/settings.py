@@ -1,14 +1,6 @@
 """Settings, read from the environment (``KAOPING_*``) with defaults that work out of the box.
 
-| variable | meaning | default |
-|---|---|---|
-| ``KAOPING_DATA_DIR`` | folder for the embedded database and the secret key | the user's data folder |
-| ``KAOPING_DATABASE_URL`` | SQLAlchemy URL: ``sqlite:///path`` or ``postgresql+psycopg://…`` | ``sqlite:///<data dir>/kaoping.db`` |
-| ``KAOPING_PLAN`` | the plan served: a bundled id or a path | ``zhengzhou-2009-2020`` |
-| ``KAOPING_SECRET_KEY`` | key that signs session cookies | generated once, kept in the data dir |
-| ``KAOPING_HOST`` / ``KAOPING_PORT`` | where ``kaoping serve`` listens | ``127.0.0.1`` / ``8000`` |
-| ``KAOPING_SECURE_COOKIES`` | mark cookies Secure (behind HTTPS) | ``false`` |
-| ``KAOPING_LOGIN_ATTEMPTS`` | failed logins allowed per user and address in 15 minutes | ``5`` |
+Every variable, its meaning and its default are listed in ``docs/settings.md``.
 """
 
 from __future__ import annotations

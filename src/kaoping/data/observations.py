@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,19 +75,53 @@ def read_observations(path: str | Path, plan: Plan) -> Table:
 
 def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
     """Check raw rows (dicts of text) against the plan and return the observation table."""
+    checker = RowChecker(plan, file)
+    out = [rec for n, raw in enumerate(rows, start=2) if (rec := checker.check(n, raw))]
+    if checker.problems:
+        raise DataError(checker.problems)
+    return _table(out)
 
-    units = {i.key: i.unit for i in plan.indicators}
-    bounds = {i.key: i.bounds for i in plan.indicators}
-    qualitative = {i.key for i in plan.indicators if i.is_qualitative}
-    areas = {a.key for a in plan.areas}
-    problems: list[Problem] = []
-    out: list[dict] = []
-    seen: dict[tuple[str, str, int], int] = {}
 
-    def bad(row: int, column: str, code: str, msg: str) -> None:
-        problems.append(Problem(code, msg, file, row, column))
+FLAGS = ("estimated", "imputed", "break")
 
-    for n, raw in enumerate(rows, start=2):
+
+def parse_flags(text: str) -> list[str]:
+    """Flags written as ``estimated, break`` (commas, semicolons or spaces between)."""
+    return [f for f in re.split(r"[\s,;|]+", text.strip().lower()) if f]
+
+
+class RowChecker:
+    """Checks raw observation rows one at a time against a plan, collecting every problem.
+
+    ``years`` limits the years accepted (``year-outside-plan``); ``flags`` checks the
+    flags column against :data:`FLAGS` (``bad-flag``) and normalises it. Both are off
+    for plain data files. The checker remembers the rows it accepted, to report duplicates.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        file: str = "<data>",
+        years: tuple[int, int] | None = None,
+        flags: bool = False,
+    ) -> None:
+        self.plan = plan
+        self.file = file
+        self.years = years
+        self.check_flags = flags
+        self.units = {i.key: i.unit for i in plan.indicators}
+        self.bounds = {i.key: i.bounds for i in plan.indicators}
+        self.qualitative = {i.key for i in plan.indicators if i.is_qualitative}
+        self.areas = {a.key for a in plan.areas}
+        self.problems: list[Problem] = []
+        self.seen: dict[tuple[str, str, int], int] = {}
+
+    def bad(self, row: int, column: str, code: str, msg: str) -> None:
+        self.problems.append(Problem(code, msg, self.file, row, column))
+
+    def check(self, n: int, raw: dict) -> dict | None:
+        """The checked record of row ``n``, or None (its problems are added)."""
+        plan, units, bad = self.plan, self.units, self.bad
         r = {k: (v or "").strip() if isinstance(v, str) else v for k, v in raw.items() if k}
         key = r.get("indicator") or ""
         area = r.get("area") or plan.default_area
@@ -94,10 +129,10 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
         if key not in units:
             bad(n, "indicator", "unknown-indicator", f"no indicator {key!r} in plan {plan.id}")
             ok = False
-        elif key in qualitative:
+        elif key in self.qualitative:
             bad(n, "indicator", "qualitative", f"{key!r} is judged by a verdict, not by values")
             ok = False
-        if area not in areas:
+        if area not in self.areas:
             bad(n, "area", "unknown-area", f"no area {area!r} in plan {plan.id}")
             ok = False
         try:
@@ -108,6 +143,15 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
             bad(n, "year", "bad-year", f"{r.get('year')!r} is not a year")
             ok = False
             year = 0
+        if year and self.years is not None and not self.years[0] <= year <= self.years[1]:
+            lo, hi = self.years
+            bad(
+                n,
+                "year",
+                "year-outside-plan",
+                f"{year} is outside plan {plan.id}: years {lo}–{hi} are accepted",
+            )
+            ok = False
         text = (r.get("value") or "").replace(",", "")
         try:
             value = float(text)
@@ -126,7 +170,7 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
                 f"unit {unit!r} differs from the plan's {units[key]!r} for {key}",
             )
             ok = False
-        b = bounds.get(key)
+        b = self.bounds.get(key)
         if ok and b is not None:
             if b.min is not None and value < b.min:
                 bad(
@@ -148,21 +192,34 @@ def check_rows(rows: list[dict], plan: Plan, file: str = "<data>") -> Table:
         if status not in STATUSES:
             bad(n, "status", "bad-status", f"status {status!r} is not one of {', '.join(STATUSES)}")
             ok = False
+        if self.check_flags and r.get("flags"):
+            given = parse_flags(r["flags"])
+            unknown = [f for f in given if f not in FLAGS]
+            if unknown:
+                bad(
+                    n,
+                    "flags",
+                    "bad-flag",
+                    f"flag {unknown[0]!r} is not one of {', '.join(FLAGS)}",
+                )
+                ok = False
+            else:
+                r["flags"] = ",".join(sorted(set(given)))
         if not ok:
-            continue
+            return None
         ident = (key, area, year)
-        if ident in seen:
+        if ident in self.seen:
             bad(
-                n, "year", "duplicate", f"{key} {area} {year} is already given on row {seen[ident]}"
+                n,
+                "year",
+                "duplicate",
+                f"{key} {area} {year} is already given on row {self.seen[ident]}",
             )
-            continue
-        seen[ident] = n
+            return None
+        self.seen[ident] = n
         rec = {"indicator": key, "area": area, "year": year, "value": value, "status": status}
         for m in ("source", "note", "scope", "derived", "flags"):
             if r.get(m):
                 rec[m] = r[m]
         rec["row"] = n
-        out.append(rec)
-    if problems:
-        raise DataError(problems)
-    return _table(out)
+        return rec

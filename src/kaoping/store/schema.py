@@ -1,0 +1,184 @@
+"""The store's tables (SQLAlchemy Core). Migrations create them; this module reads and writes.
+
+Observation revisions, review decisions, unlocks, verdicts and the audit log are only ever
+inserted: a correction is a new revision, a decision is a new row, nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# 64-bit ids on PostgreSQL; SQLite's rowid alias must be INTEGER
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Key = sa.String(64)
+When = sa.DateTime(timezone=False)  # always UTC, stored without a zone
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("plan_id", Key, primary_key=True),
+    sa.Column("active_version", Key, nullable=False),
+    sa.Column("data_version", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("created_at", When, nullable=False),
+)
+
+plan_versions = sa.Table(
+    "plan_versions",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("version", Key, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("loaded_at", When, nullable=False),
+    sa.Column("loaded_by", Key, nullable=False),
+)
+
+areas = sa.Table(
+    "areas",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("name_zh", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text, nullable=False, server_default=""),
+    sa.Column("parent", Key, nullable=True),
+    sa.Column("position", sa.Integer, nullable=False, server_default="0"),
+)
+
+departments = sa.Table(
+    "departments",
+    metadata,
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("name_zh", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text, nullable=False, server_default=""),
+)
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("indicator", Key, primary_key=True),
+    sa.Column("department", Key, sa.ForeignKey("departments.key"), nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", Key, nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("department", Key, sa.ForeignKey("departments.key"), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("created_by", Key, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("revoked_at", When, nullable=True),
+)
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("username", Key, nullable=False),
+    sa.Column("at", When, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+)
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("indicator", Key, nullable=False),
+    sa.Column("area", Key, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("flags", sa.String(64), nullable=False, server_default=""),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("scope", sa.Text, nullable=False, server_default=""),
+    sa.Column("derived", sa.String(16), nullable=False, server_default=""),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", Key, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=True, index=True),
+    sa.UniqueConstraint("plan_id", "indicator", "area", "year", "revision"),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("observation_id", BigId, sa.ForeignKey("observations.id"), primary_key=True),
+    sa.Column("decision", sa.String(16), nullable=False),  # approved | rejected
+    sa.Column("decided_by", Key, nullable=False),
+    sa.Column("decided_at", When, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+)
+
+unlocks = sa.Table(
+    "unlocks",
+    metadata,
+    sa.Column("observation_id", BigId, sa.ForeignKey("observations.id"), primary_key=True),
+    sa.Column("unlocked_by", Key, nullable=False),
+    sa.Column("unlocked_at", When, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+verdicts = sa.Table(
+    "verdicts",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("target", Key, nullable=False),
+    sa.Column("area", Key, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("judged_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", Key, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.UniqueConstraint("plan_id", "target", "area", "year", "revision"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", When, nullable=False),
+    sa.Column("username", Key, nullable=False, index=True),
+    sa.Column("action", sa.String(32), nullable=False, index=True),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("plan_id", Key, nullable=True),
+    sa.Column("key", sa.Text, nullable=False, server_default=""),
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON
+)
