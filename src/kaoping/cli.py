@@ -205,6 +205,190 @@ def plans(lang: str) -> None:
         )
 
 
+@cli.command()
+@click.option(
+    "--db",
+    "db_url",
+    help="Database URL (default: KAOPING_DATABASE_URL or the embedded SQLite file).",
+)
+@click.option("--plan", "plan", help="Plan served: a bundled id or a path (default: KAOPING_PLAN).")
+@click.option("--host", help="Address to listen on (default: KAOPING_HOST or 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: KAOPING_PORT or 8000).")
+@click.option(
+    "--files",
+    is_flag=True,
+    help="Serve the plan and its CSV files read-only, without a database.",
+)
+@click.option("--data", type=click.Path(dir_okay=False), help="With --files: observations CSV.")
+@click.option("--verdicts", type=click.Path(dir_okay=False), help="With --files: verdicts CSV.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--access-log", is_flag=True, help="Log every request.")
+def serve(
+    db_url: str | None,
+    plan: str | None,
+    host: str | None,
+    port: int | None,
+    files: bool,
+    data: str | None,
+    verdicts: str | None,
+    workers: int,
+    access_log: bool,
+) -> None:
+    """Start the web dashboard and JSON API.
+
+    On the embedded SQLite database (or KAOPING_DATABASE_URL / --db, e.g. PostgreSQL).
+    On first start the bundled plan and its data are loaded and, if there is no user
+    yet, an administrator is created and its one-time password printed.
+
+    \b
+    Examples:
+      kaoping serve                          http://127.0.0.1:8000/
+      kaoping serve --db postgresql+psycopg://kaoping@localhost/kaoping
+      kaoping serve --files my-plan.yaml --data obs.csv    read-only, no database
+    """
+    import os
+
+    import uvicorn
+
+    from .settings import Settings
+
+    settings = Settings.from_env()
+    if db_url:
+        settings.database_url = db_url
+        os.environ["KAOPING_DATABASE_URL"] = db_url
+    if plan:
+        settings.plan = plan
+        os.environ["KAOPING_PLAN"] = plan
+    host = host or settings.host
+    port = port or settings.port
+    # every worker signs sessions with the same key
+    os.environ["KAOPING_SECRET_KEY"] = settings.resolved_secret_key()
+    if files:
+        from .web.source import FileSource
+
+        source = FileSource(settings.plan, data, verdicts)
+        os.environ["KAOPING_SERVE_FILES"] = "1"
+        os.environ["KAOPING_SERVE_DATA"] = data or ""
+        os.environ["KAOPING_SERVE_VERDICTS"] = verdicts or ""
+        click.echo(f"kaoping: serving {source.describe()} (read-only)", err=True)
+    else:
+        from .store import Store
+
+        store = Store.open(settings=settings)
+        with store:
+            plan_id = _first_start(store, settings.plan)
+        os.environ["KAOPING_SERVE_PLAN_ID"] = plan_id
+        click.echo(f"kaoping: serving plan {plan_id} from {store.url}", err=True)
+    click.echo(f"kaoping: http://{host}:{port}/", err=True)
+    uvicorn.run(
+        "kaoping.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=max(1, workers),
+        access_log=access_log,
+        log_level="info" if access_log else "warning",
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    )
+
+
+def _first_start(store: Any, plan: str) -> str:
+    """Load the plan (bundled, with its data) if the store lacks it; create the first admin."""
+    from .plan.bundled import bundled_plans, find_plan
+    from .plan.loader import load_plan
+
+    if plan in bundled_plans():
+        done = store.import_bundled(plan)
+        plan_id = plan
+        if done:
+            click.echo(
+                f"kaoping: loaded plan {plan_id} with {done['observations']} observations",
+                err=True,
+            )
+    else:
+        path = find_plan(plan)
+        parsed = load_plan(path)
+        store.load_plan(parsed, path.read_text(encoding="utf-8"))
+        plan_id = parsed.id
+    password = store.ensure_admin()
+    if password:
+        click.echo("kaoping: created the administrator 'admin'; its password (shown once):")
+        click.echo(f"  {password}")
+    return plan_id
+
+
+@cli.group()
+def user() -> None:
+    """Users of the web: create, list, API tokens (on KAOPING_DATABASE_URL or --db)."""
+
+
+def _store(db_url: str | None):
+    from .settings import Settings
+    from .store import Store
+
+    return Store.open(db_url or None, Settings.from_env())
+
+
+@user.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "reviewer", "reporter", "viewer"]),
+    required=True,
+)
+@click.option("--department", help="A reporter's department key.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from stdin (else one is generated)."
+)
+@click.option("--db", "db_url", help="Database URL.")
+def user_create(
+    username: str, role: str, department: str | None, password_stdin: bool, db_url: str | None
+) -> None:
+    """Create a user; a generated password is printed once."""
+    import secrets
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(15)
+    with _store(db_url) as store:
+        u = store.create_user(username, password, role, department)
+    click.echo(f"created {u['username']} ({u['role']}{', ' + department if department else ''})")
+    if not password_stdin:
+        click.echo(f"password (shown once): {password}")
+
+
+@user.command("list")
+@click.option("--db", "db_url", help="Database URL.")
+def user_list(db_url: str | None) -> None:
+    """List the users."""
+    with _store(db_url) as store:
+        for u in store.users():
+            state = "" if u["active"] else "  (inactive)"
+            click.echo(f"{u['username']:<20} {u['role']:<9} {u['department'] or '':<16}{state}")
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--name", default="script", show_default=True, help="What the token is for.")
+@click.option("--db", "db_url", help="Database URL.")
+def user_token(username: str, name: str, db_url: str | None) -> None:
+    """Create an API token for a user; it is printed once (send it as Authorization: Bearer)."""
+    with _store(db_url) as store:
+        click.echo(store.create_token(username, name))
+
+
+@cli.command()
+@click.argument("username", default="admin")
+@click.option("--db", "db_url", help="Database URL.")
+def admin(username: str, db_url: str | None) -> None:
+    """Create an administrator (the first one, or another); its password is printed once."""
+    import secrets
+
+    password = secrets.token_urlsafe(15)
+    with _store(db_url) as store:
+        store.create_user(username, password, "admin")
+    click.echo(f"created administrator {username}; password (shown once): {password}")
+
+
 def _json_default(o: Any) -> Any:
     if hasattr(o, "item"):
         return o.item()

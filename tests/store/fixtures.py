@@ -1,8 +1,9 @@
 """The store on SQLite and on PostgreSQL: every store test runs on both.
 
 PostgreSQL is the server at 127.0.0.1:5432 (user postgres, database ``test``), or the
-URL in ``KAOPING_TEST_POSTGRES``; each test gets a fresh schema, dropped afterwards. The
-PostgreSQL parameter is never skipped: without a server these tests error.
+URL in ``KAOPING_TEST_POSTGRES``; each test gets a fresh schema, dropped afterwards. In CI
+(``CI=true``) a missing server is an error; on a developer's machine without one, the
+PostgreSQL half is skipped with the reason (and CI fails any run that skips a test).
 """
 
 from __future__ import annotations
@@ -82,8 +83,13 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def pg_admin() -> Iterator[sa.Engine]:
     engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:  # errors (not skips) when the server is absent
-        conn.execute(sa.text("select 1"))
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as e:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            raise
+        pytest.skip(f"no PostgreSQL at {PG_URL} (set KAOPING_TEST_POSTGRES): {e.orig}")
     yield engine
     engine.dispose()
 
