@@ -244,7 +244,7 @@ def serve(
     Examples:
       kaoping serve                          http://127.0.0.1:8000/
       kaoping serve --db postgresql+psycopg://kaoping@localhost/kaoping
-      kaoping serve --files my-plan.yaml --data obs.csv    read-only, no database
+      kaoping serve --files --plan my-plan.yaml --data obs.csv   read-only
     """
     import os
 

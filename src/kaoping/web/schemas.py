@@ -1,0 +1,291 @@
+"""Response schemas of the JSON API, for the OpenAPI document.
+
+The responses are built from the scorecard (:mod:`kaoping.report.scorecard`) and the
+page data (:mod:`kaoping.web.views`); these models describe them. A test validates real
+responses against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PlanRef(_M):
+    id: str
+    title: str
+    short_title: str
+    version: str
+    period: list[int]
+    base_year: int
+
+
+class AreaRef(_M):
+    key: str
+    name: str
+
+
+class Score(_M):
+    score: float | None = Field(description="0–1; null when coverage is below the minimum")
+    coverage: float | None
+    n_scored: int
+    n_with_data: int
+
+
+class StatusCount(_M):
+    status: str
+    label: str
+    count: int
+
+
+class YearValue(_M):
+    year: int | None
+    value: float | None
+
+
+class Pace(_M):
+    measure: str
+    value: float | None
+    band: str | None
+    band_label: str | None
+    progress_ratio: float | None
+    observed_rate: float | None
+    required_rate: float | None
+    required_rate_now: float | None
+    rate_ratio: float | None
+    compound: bool
+
+
+class Projection(_M):
+    value: float | None
+    met: bool
+    year: int | None = Field(description="year the target is reached or projected to be")
+
+
+class IndicatorBrief(_M):
+    key: str
+    name: str
+    unit: str
+    headline: bool
+    kind: str
+    target: str
+    target_year: int | None
+    target_text: str | None
+    base: dict[str, Any]
+    latest: YearValue
+    attainment: float | None
+    met: bool
+    pace: Pace
+    projection: Projection
+    trend: str | None
+    trend_label: str | None
+    status: str
+    status_label: str
+    reason_label: str | None
+
+
+class Page(_M):
+    """What every page's data starts with."""
+
+    plan: PlanRef
+    as_of: int
+    years: list[int]
+    area: AreaRef
+    areas: list[dict[str, Any]]
+    lang: str
+    approved_only: bool
+
+
+class GroupScore(Score):
+    key: str
+    name: str
+
+
+class OverviewGroup(GroupScore):
+    status_counts: list[StatusCount]
+
+
+class Category(Score):
+    key: str
+    name: str
+
+
+class LensScores(_M):
+    key: str
+    name: str
+    categories: list[Category]
+
+
+class Step(_M):
+    key: str
+    year: int
+    name: str
+    goal: str
+    due: bool
+    verdict: str | None
+    verdict_label: str | None
+    evidence: str | None
+
+
+class Coverage(_M):
+    score_coverage: float | None
+    indicators_scored: int
+    indicators_with_data: int
+    observations: int
+    first_year: int | None
+    last_year: int | None
+
+
+class Overview(Page):
+    overall: Score
+    status_counts: list[StatusCount]
+    groups: list[OverviewGroup]
+    lenses: list[LensScores]
+    steps: list[Step]
+    milestones: list[dict[str, Any]]
+    coverage: Coverage
+    method: dict[str, Any]
+
+
+class GroupList(Page):
+    groups: list[dict[str, Any]]
+
+
+class GroupPage(Page):
+    group: dict[str, Any]
+    status_counts: list[StatusCount]
+    indicators: list[IndicatorBrief]
+
+
+class LensList(Page):
+    lenses: list[LensScores]
+
+
+class LensPage(Page):
+    lens: dict[str, Any]
+    category: Category
+    chapter: int | None
+    status_counts: list[StatusCount]
+    indicators: list[IndicatorBrief]
+
+
+class IndicatorList(Page):
+    indicators: list[IndicatorBrief]
+
+
+class Observation(_M):
+    year: int
+    value: float | None
+    status: str
+    flags: list[str]
+    source: str
+    note: str
+    revision: Any = None
+    approved: bool
+
+
+class Numbers(_M):
+    base_year: int | None
+    base_value: float | None
+    latest_year: int | None
+    latest_value: float | None
+    expected_value: float | None
+    target_level: float | None
+    progress_ratio: float | None
+    observed_rate: float | None
+    required_rate: float | None
+    rate_ratio: float | None
+    pace: float | None
+    status: str
+    thresholds: dict[str, Any] | None
+
+
+class IndicatorPage(Page):
+    indicator: dict[str, Any]
+    series: list[Observation]
+    expected_path: list[YearValue]
+    milestones: list[dict[str, Any]]
+    constraints: list[dict[str, Any]]
+    target_band: dict[str, float | None] | None
+    projection: dict[str, Any]
+    numbers: Numbers
+    history: list[dict[str, Any]] | None = Field(
+        default=None, description="revision history (logged-in staff only)"
+    )
+
+
+class Scores(Page):
+    overall: Score
+    groups: list[GroupScore]
+    lenses: list[LensScores]
+    method: dict[str, Any]
+
+
+class PlanInfo(_M):
+    id: str
+    version: str
+    title: str
+    period: list[int]
+    base_year: int
+    areas: list[dict[str, Any]]
+    milestones: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+    lenses: list[dict[str, Any]]
+    indicators: int
+    methods: dict[str, Any]
+
+
+class ErrorBody(_M):
+    error: str
+    message: str
+    problems: list[dict[str, Any]] | None = None
+
+
+class Submission(BaseModel):
+    indicator: str = Field(max_length=200)
+    area: str | None = Field(default=None, max_length=200)
+    year: int = Field(ge=1900, le=2200)
+    value: float = Field(allow_inf_nan=False)
+    status: str = Field(default="final", max_length=40)
+    flags: list[str] = Field(default_factory=list, max_length=10)
+    source: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=4000)
+    base_revision: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**53,
+        description="the revision the value was edited from (optimistic lock)",
+    )
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class Unlock(BaseModel):
+    indicator: str = Field(max_length=200)
+    area: str | None = Field(default=None, max_length=200)
+    year: int = Field(ge=1900, le=2200)
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class NewUser(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str | None = Field(default=None, max_length=200)
+    role: str = Field(max_length=40)
+    department: str | None = Field(default=None, max_length=100)
+
+
+class TokenRequest(BaseModel):
+    username: str | None = Field(default=None, max_length=100)
+    password: str | None = Field(default=None, max_length=200)
+    name: str = Field(default="script", max_length=100)
+
+
+class Result(_M):
+    ok: bool = True

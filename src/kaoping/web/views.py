@@ -1,0 +1,497 @@
+"""Page data: the scorecard and the evaluation arranged per page, JSON-ready.
+
+Every HTML page renders one of these dicts and its JSON twin returns the same dict,
+so the two can never disagree. Nothing here computes what the engine computes: the
+numbers come from the evaluation's tables and the scorecard.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
+
+from ..engine.result import STATUSES
+from ..errors import UsageError
+from ..report.labels import STATUS
+from ..report.labels import t as label
+from ..report.scorecard import scorecard
+
+if TYPE_CHECKING:
+    from ..plan.model import Plan
+    from .cache import Snapshot
+
+
+class NotFound(UsageError):
+    """A page or record that does not exist (HTTP 404)."""
+
+    code = "not_found"
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def _year(v: Any) -> int | None:
+    f = _num(v)
+    return None if f is None else int(f)
+
+
+def check_area(snap: Snapshot, area: str | None) -> str:
+    areas = snap.evaluation.areas
+    if area is None or area == "":
+        return areas[0]
+    if area not in areas:
+        raise NotFound(f"no area {area!r}; areas: {', '.join(areas)}")
+    return area
+
+
+def card(snap: Snapshot, area: str, lang: str) -> dict:
+    """The scorecard of one area in one language (built once per snapshot)."""
+    return snap.memo(
+        ("card", area, lang), lambda: scorecard(snap.plan, snap.evaluation, area, lang)
+    )
+
+
+def _context(snap: Snapshot, area: str, lang: str) -> dict:
+    c = card(snap, area, lang)
+    plan = snap.plan
+    return {
+        "plan": c["plan"],
+        "as_of": c["as_of"],
+        "years": list(range(plan.base_year, plan.period.end + 1)),
+        "area": c["area"],
+        "areas": [{"key": a.key, "name": a.name.get(lang), "parent": a.parent} for a in plan.areas],
+        "lang": lang,
+        "approved_only": snap.approved_only,
+    }
+
+
+def _counts(indicators: list[dict], lang: str) -> list[dict]:
+    n = Counter(i["status"] for i in indicators)
+    return [{"status": s, "label": label(STATUS, s, lang), "count": n.get(s, 0)} for s in STATUSES]
+
+
+def _observation_index(snap: Snapshot) -> dict[tuple[str, str], list[dict]]:
+    """Observations up to the year shown, by (indicator, area), sorted by year."""
+
+    def build() -> dict[tuple[str, str], list[dict]]:
+        out: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        obs = snap.observations
+        if obs.n_rows == 0:
+            return out
+        for r in obs.rows():
+            year = int(r["year"])
+            if year > snap.year:
+                continue
+            out[(r["indicator"], r["area"])].append(
+                {
+                    "year": year,
+                    "value": _num(r["value"]),
+                    "status": _text(r.get("status")) or "final",
+                    "flags": _flags(r.get("flags")),
+                    "source": _text(r.get("source")),
+                    "note": _text(r.get("note")),
+                    "revision": _opt(r.get("revision")),
+                    "approved": r.get("state", "approved") == "approved",
+                }
+            )
+        for rows in out.values():
+            rows.sort(key=lambda x: x["year"])
+        return dict(out)
+
+    return snap.memo("obs_index", build)
+
+
+def _text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v)
+
+
+def _opt(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _flags(v: Any) -> list[str]:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return []
+    if isinstance(v, (list, tuple, set)):
+        return [str(x) for x in v if str(x)]
+    return [f for f in re.split(r"[;,|\s]+", str(v)) if f]
+
+
+def coverage(snap: Snapshot, area: str, lang: str) -> dict:
+    c = card(snap, area, lang)
+    idx = _observation_index(snap)
+    n_obs = sum(len(v) for (_, a), v in idx.items() if a == area)
+    years = [r["year"] for (_, a), v in idx.items() if a == area for r in v]
+    return {
+        "score_coverage": c["overall"]["coverage"],
+        "indicators_scored": c["overall"]["n_scored"],
+        "indicators_with_data": c["overall"]["n_with_data"],
+        "observations": n_obs,
+        "first_year": min(years) if years else None,
+        "last_year": max(years) if years else None,
+    }
+
+
+def overview(snap: Snapshot, area: str, lang: str) -> dict:
+    def build() -> dict:
+        c = card(snap, area, lang)
+        groups = []
+        for g in c["groups"]:
+            groups.append(
+                {k: g[k] for k in ("key", "name", "score", "coverage", "n_scored", "n_with_data")}
+                | {"status_counts": _counts(g["indicators"], lang)}
+            )
+        everything = [i for g in c["groups"] for i in g["indicators"]]
+        return {
+            **_context(snap, area, lang),
+            "overall": c["overall"],
+            "status_counts": _counts(everything, lang),
+            "groups": groups,
+            "lenses": c["lenses"],
+            "steps": c["steps"],
+            "milestones": [
+                {k: m[k] for k in ("year", "indicators", "with_data", "met")}
+                for m in c["milestones"]
+            ],
+            "coverage": coverage(snap, area, lang),
+            "method": c["method"],
+        }
+
+    return snap.memo(("overview", area, lang), build)
+
+
+def _brief(i: dict) -> dict:
+    """An indicator's row on list pages."""
+    keys = (
+        "key",
+        "name",
+        "unit",
+        "headline",
+        "kind",
+        "target",
+        "target_year",
+        "target_text",
+        "base",
+        "latest",
+        "attainment",
+        "met",
+        "pace",
+        "projection",
+        "trend",
+        "trend_label",
+        "status",
+        "status_label",
+        "reason_label",
+    )
+    return {k: i[k] for k in keys}
+
+
+def groups(snap: Snapshot, area: str, lang: str) -> dict:
+    def build() -> dict:
+        c = card(snap, area, lang)
+        return {
+            **_context(snap, area, lang),
+            "groups": [
+                {k: g[k] for k in ("key", "name", "score", "coverage", "n_scored", "n_with_data")}
+                | {"indicators": len(g["indicators"])}
+                for g in c["groups"]
+            ],
+        }
+
+    return snap.memo(("groups", area, lang), build)
+
+
+def group(snap: Snapshot, key: str, area: str, lang: str) -> dict:
+    def build() -> dict:
+        c = card(snap, area, lang)
+        for g in c["groups"]:
+            if g["key"] == key:
+                plan_group = next(x for x in snap.plan.groups if x.key == key)
+                return {
+                    **_context(snap, area, lang),
+                    "group": {
+                        k: g[k]
+                        for k in ("key", "name", "score", "coverage", "n_scored", "n_with_data")
+                    }
+                    | {
+                        "description": plan_group.description.get(lang)
+                        if plan_group.description
+                        else None
+                    },
+                    "status_counts": _counts(g["indicators"], lang),
+                    "indicators": [_brief(i) for i in g["indicators"]],
+                }
+        raise NotFound(f"no group {key!r} in plan {snap.plan.id}")
+
+    return snap.memo(("group", key, area, lang), build)
+
+
+def lenses(snap: Snapshot, area: str, lang: str) -> dict:
+    def build() -> dict:
+        return {**_context(snap, area, lang), "lenses": card(snap, area, lang)["lenses"]}
+
+    return snap.memo(("lenses", area, lang), build)
+
+
+def lens(snap: Snapshot, category: str, area: str, lang: str) -> dict:
+    def build() -> dict:
+        c = card(snap, area, lang)
+        found = snap.plan.categories.get(category)
+        if found is None:
+            raise NotFound(f"no lens category {category!r} in plan {snap.plan.id}")
+        lens_, cat = found
+        entry = next(
+            x
+            for lz in c["lenses"]
+            if lz["key"] == lens_.key
+            for x in lz["categories"]
+            if x["key"] == category
+        )
+        tagged = {i.key for i in snap.plan.indicators if category in i.tags}
+        inds = [i for g in c["groups"] for i in g["indicators"] if i["key"] in tagged]
+        return {
+            **_context(snap, area, lang),
+            "lens": {"key": lens_.key, "name": lens_.name.get(lang)},
+            "category": entry,
+            "chapter": cat.chapter,
+            "status_counts": _counts(inds, lang),
+            "indicators": [_brief(i) for i in inds],
+        }
+
+    return snap.memo(("lens", category, area, lang), build)
+
+
+def indicators(snap: Snapshot, area: str, lang: str) -> dict:
+    def build() -> dict:
+        c = card(snap, area, lang)
+        return {
+            **_context(snap, area, lang),
+            "indicators": [
+                _brief(i) | {"group": g["key"]} for g in c["groups"] for i in g["indicators"]
+            ],
+        }
+
+    return snap.memo(("indicators", area, lang), build)
+
+
+def scores(snap: Snapshot, area: str, lang: str) -> dict:
+    def build() -> dict:
+        c = card(snap, area, lang)
+        return {
+            **_context(snap, area, lang),
+            "overall": c["overall"],
+            "groups": [
+                {k: g[k] for k in ("key", "name", "score", "coverage", "n_scored", "n_with_data")}
+                for g in c["groups"]
+            ],
+            "lenses": c["lenses"],
+            "method": c["method"],
+        }
+
+    return snap.memo(("scores", area, lang), build)
+
+
+def plan_info(plan: Plan, lang: str) -> dict:
+    return {
+        "id": plan.id,
+        "version": plan.version,
+        "title": plan.title.get(lang),
+        "short_title": (plan.short_title or plan.title).get(lang),
+        "issuer": plan.issuer.get(lang) if plan.issuer else None,
+        "period": [plan.period.start, plan.period.end],
+        "base_year": plan.base_year,
+        "lang": lang,
+        "areas": [{"key": a.key, "name": a.name.get(lang), "parent": a.parent} for a in plan.areas],
+        "milestones": [
+            {"key": m.key, "year": m.year, "name": m.name.get(lang), "goal": m.goal.get(lang)}
+            for m in plan.milestones
+        ],
+        "groups": [
+            {"key": g.key, "name": g.name.get(lang), "weight": g.weight} for g in plan.groups
+        ],
+        "lenses": [
+            {
+                "key": lz.key,
+                "name": lz.name.get(lang),
+                "categories": [{"key": c.key, "name": c.name.get(lang)} for c in lz.categories],
+            }
+            for lz in plan.lenses
+        ],
+        "departments": [{"key": d.key, "name": d.name.get(lang)} for d in plan.departments],
+        "indicators": len(plan.indicators),
+        "methods": plan.methods.model_dump(),
+    }
+
+
+def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
+    """One indicator: its scorecard entry, definition, series, path, milestones, numbers."""
+
+    def build() -> dict:
+        plan = snap.plan
+        try:
+            ind = plan.indicator(key)
+        except KeyError:
+            raise NotFound(f"no indicator {key!r} in plan {plan.id}") from None
+        c = card(snap, area, lang)
+        entry = next(i for g in c["groups"] for i in g["indicators"] if i["key"] == key)
+        row = snap.memo(("row", key, area), lambda: snap.evaluation.indicator(key, area))
+        ev = snap.evaluation
+        mt = ev.milestone_table
+        ms = [
+            {
+                "year": int(r["year"]),
+                "expected": _num(r["expected"]),
+                "explicit": bool(r["explicit"]),
+                "observed": _num(r["observed"]),
+                "met": r["met"],
+            }
+            for r in mt.where((mt["indicator"] == key) & (mt["area"] == area)).rows()
+        ]
+        ct = ev.constraint_table
+        cons = [
+            {
+                "year": int(r["year"]),
+                "measure": _num(r["measure"]),
+                "lo": _num(r["lo"]),
+                "hi": _num(r["hi"]),
+                "held": bool(r["held"]),
+            }
+            for r in ct.where((ct["indicator"] == key) & (ct["area"] == area)).rows()
+        ]
+        base_y, base_v = entry["base"]["year"], entry["base"]["value"]
+        path: list[dict] = []
+        if base_y is not None and base_v is not None and entry["target_level"] is not None:
+            path.append({"year": base_y, "value": base_v})
+            path += [
+                {"year": m["year"], "value": m["expected"]}
+                for m in ms
+                if m["expected"] is not None and m["year"] > base_y
+            ]
+            ty = entry["target_year"]
+            if ty is not None and all(p["year"] < ty for p in path):
+                path.append({"year": ty, "value": entry["target_level"]})
+        th = ev.meta.get("thresholds")
+        latest = entry["latest"]
+        proj = entry["projection"]
+        band = None
+        if row["measure"] == "level":
+            lo, hi = _num(row["target_lo"]), _num(row["target_hi"])
+            if lo is not None or hi is not None:
+                band = {"lo": lo, "hi": hi}
+        articles = {a.number: a for a in plan.articles}
+        dept = next((d for d in plan.departments if d.key == ind.department), None)
+        return {
+            **_context(snap, area, lang),
+            "indicator": entry
+            | {
+                "group": ind.group,
+                "group_name": next(g.name.get(lang) for g in plan.groups if g.key == ind.group),
+                "tags": [
+                    {"key": t, "name": plan.categories[t][1].name.get(lang)}
+                    for t in ind.tags
+                    if t in plan.categories
+                ],
+                "definition": ind.definition.get(lang) if ind.definition else None,
+                "notes": ind.notes.get(lang) if ind.notes else None,
+                "department": (
+                    {"key": dept.key, "name": dept.name.get(lang)}
+                    if dept
+                    else (
+                        {"key": ind.department, "name": ind.department} if ind.department else None
+                    )
+                ),
+                "direction": ind.direction,
+                "path": ind.path,
+                "measure": row["measure"] or None,
+                "article_titles": [
+                    {"number": n, "title": articles[n].title.get(lang) if n in articles else ""}
+                    for n in ind.articles
+                ],
+                "targets": [
+                    {
+                        "year": t.year,
+                        "expr": t.expr,
+                        "qualitative": t.qualitative.get(lang) if t.qualitative else None,
+                        "text": t.text.get(lang) if t.text else None,
+                    }
+                    for t in ind.targets
+                ],
+                "baseline_given": (
+                    {
+                        "year": ind.baseline.year,
+                        "value": ind.baseline.value,
+                        "source": ind.baseline.source,
+                    }
+                    if ind.baseline
+                    else None
+                ),
+            },
+            "series": _observation_index(snap).get((key, area), []),
+            "expected_path": path,
+            "milestones": ms,
+            "constraints": cons,
+            "target_band": band,
+            "projection": {
+                **proj,
+                "from_year": latest["year"] if proj["value"] is not None else None,
+                "from_value": latest["value"] if proj["value"] is not None else None,
+                "to_year": entry["target_year"] if proj["value"] is not None else None,
+            },
+            "numbers": {
+                "base_year": base_y,
+                "base_value": base_v,
+                "latest_year": latest["year"],
+                "latest_value": latest["value"],
+                "expected_value": entry["expected"],
+                "target_level": entry["target_level"],
+                "target_lo": _num(row["target_lo"]),
+                "target_hi": _num(row["target_hi"]),
+                "measure": row["measure"] or None,
+                "measure_value": _num(row["measure_value"]),
+                "attainment": entry["attainment"],
+                "attainment_method": entry["attainment_method"],
+                "completion": entry["completion"],
+                "progress": _num(row["progress"]),
+                "progress_ratio": entry["pace"]["progress_ratio"],
+                "observed_rate": entry["pace"]["observed_rate"],
+                "required_rate": entry["pace"]["required_rate"],
+                "required_rate_now": entry["pace"]["required_rate_now"],
+                "rate_ratio": entry["pace"]["rate_ratio"],
+                "compound": entry["pace"]["compound"],
+                "pace_measure": entry["pace"]["measure"],
+                "pace": entry["pace"]["value"],
+                "pace_band": entry["pace"]["band"],
+                "pace_band_label": entry["pace"]["band_label"],
+                "status": entry["status"],
+                "status_label": entry["status_label"],
+                "reason": entry["reason"],
+                "reason_label": entry["reason_label"],
+                "thresholds": (
+                    {
+                        "name": th.name,
+                        "measure": th.measure,
+                        "on": th.on,
+                        "moderate": th.moderate,
+                        "floor": th.floor,
+                        "source": th.source,
+                    }
+                    if th is not None
+                    else None
+                ),
+            },
+        }
+
+    return snap.memo(("indicator", key, area, lang), build)
