@@ -306,6 +306,7 @@ def _first_start(store: Any, plan: str) -> str:
                 f"kaoping: loaded plan {plan_id} with {done['observations']} observations",
                 err=True,
             )
+            _example_assignment(store, plan_id)
     else:
         path = find_plan(plan)
         parsed = load_plan(path)
@@ -316,6 +317,25 @@ def _first_start(store: Any, plan: str) -> str:
         click.echo("kaoping: created the administrator 'admin'; its password (shown once):")
         click.echo(f"  {password}")
     return plan_id
+
+
+def _example_assignment(store: Any, plan_id: str) -> None:
+    """A bundled plan's example assignment and the calendar of its last year, when the
+    plan has just been imported (so that the demonstration has departments and tasks)."""
+    from .assess.tasks import example_assignment_path
+
+    path = example_assignment_path(plan_id)
+    if path is None or store.assignment_info(plan_id) is not None:
+        return
+    done = store.load_assignment(path.read_text(encoding="utf-8"), plan_id=plan_id, file=str(path))
+    plan = store.plan(plan_id)
+    if not store.calendar(plan.period.end, plan_id):
+        store.set_calendar(None, plan.period.end, plan_id=plan_id)
+    click.echo(
+        f"kaoping: loaded the EXAMPLE assignment {done['version']} "
+        f"({len(done['added'])} tasks; not part of the plan)",
+        err=True,
+    )
 
 
 @cli.group()
@@ -387,6 +407,285 @@ def admin(username: str, db_url: str | None) -> None:
     with _store(db_url) as store:
         store.create_user(username, password, "admin")
     click.echo(f"created administrator {username}; password (shown once): {password}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["evaluation", "assessment"]))
+@click.argument("plan", required=False)
+@click.option("--year", type=int, help="As-of year (default: the plan's end year).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "pdf", "xlsx"]), default="pdf", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Output file ('-' for stdout; default: a name made of the report, plan, year, language).",
+)
+@click.option("--db", "db_url", help="Read the plan and approved data from this database.")
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False),
+    help="Evaluation from files: observations CSV (default: the plan's bundled data).",
+)
+@click.option("--area", help="Area key (default: the plan's first area).")
+def report(
+    kind: str,
+    plan: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str,
+    output: str | None,
+    db_url: str | None,
+    data: str | None,
+    area: str | None,
+) -> None:
+    """Write the plan evaluation report or the annual assessment report.
+
+    The evaluation report works from files like `kaoping evaluate` (PLAN, --data) or
+    from the store (--db); the assessment report needs the store. Every report states
+    the plan version, the data as-of date, the method and the command that makes it.
+
+    \b
+    Examples:
+      kaoping report evaluation --year 2020 --lang zh            a PDF of the bundled plan
+      kaoping report evaluation --format xlsx -o report.xlsx
+      kaoping report assessment --db sqlite:///kaoping.db --year 2020 --format html
+    """
+    from .errors import UsageError
+    from .report.build import assessment_from_store, evaluation_from_files, evaluation_from_store
+    from .report.build import render as render_report
+
+    if kind == "assessment" and not db_url:
+        import os
+
+        db_url = os.environ.get("KAOPING_DATABASE_URL") or None
+        if db_url is None:
+            raise UsageError("the assessment report needs the store: give --db URL")
+    if db_url and data:
+        raise UsageError("give either --db or --data, not both")
+    with _progress("Writing the report…"):
+        if db_url:
+            with _store(db_url) as store:
+                if kind == "evaluation":
+                    doc = evaluation_from_store(store, year, lang, fmt, plan, area)
+                else:
+                    doc = assessment_from_store(store, year, lang, fmt, plan)
+        else:
+            doc = evaluation_from_files(plan, data, year, lang, fmt, area=area)
+        body = render_report(doc, fmt)
+    if output == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return
+    if output is None:
+        year_part = doc["cover"]["lines"][1][1] if kind == "evaluation" else str(year or "")
+        output = f"{kind}-{year_part}-{lang}.{fmt}"
+    with open(output, "wb") as f:
+        f.write(body)
+    click.echo(f"wrote {output} ({len(body):,} bytes)", err=True)
+
+
+@cli.group("assess", invoke_without_command=True)
+@click.option("--year", type=int, help="Assessment year (default: the plan's end year).")
+@click.option("--db", "db_url", help="Database URL (default: KAOPING_DATABASE_URL).")
+@click.option("--plan", "plan_id", help="Plan id in the database (default: the active plan).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.pass_context
+def assess(
+    ctx: click.Context,
+    year: int | None,
+    db_url: str | None,
+    plan_id: str | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """The annual assessment (考评) of departments and districts from the database.
+
+    \b
+    Examples:
+      kaoping assess --year 2015                 the results table for 2015
+      kaoping assess --format json               every unit with the evidence behind it
+      kaoping assess adjust env -2 --reason "…" --year 2015 --as admin
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .assess.service import COLUMNS, run_assessment
+
+    with _store(db_url) as store:
+        result = run_assessment(store, year, plan_id)
+    rows = result.rows()
+    if fmt == "json":
+        click.echo(
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=_assess_default)
+        )
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["unit"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    from rich.table import Table
+
+    def num(v: float | None) -> str:
+        return "—" if v is None else f"{v:.{result.rules['decimals']}f}"
+
+    title = (
+        f"{result.plan_id} · {result.year}年度考评结果"
+        if lang == "zh"
+        else f"{result.plan_id} · annual assessment {result.year}"
+    )
+    table = Table(title=title)
+    for key in COLUMNS:
+        table.add_column(
+            COLUMNS[key][lang], justify="left" if key in ("unit", "grade") else "right"
+        )
+    for r in rows:
+        table.add_row(
+            "—" if r["rank"] is None else str(r["rank"]),
+            r["name_zh"] if lang == "zh" else r["name_en"] or r["name_zh"],
+            num(r["quantitative"]),
+            num(r["qualitative"]),
+            num(r["deductions"]),
+            num(r["adjustments"]),
+            num(r["total"]),
+            (r["grade_zh"] if lang == "zh" else r["grade_en"]) or "—",
+        )
+    _console().print(table)
+    if not rows:
+        click.echo("no units to assess" if lang == "en" else "没有考评单位")
+
+
+@assess.command("adjust", context_settings={"ignore_unknown_options": True})
+@click.argument("unit")
+@click.argument("delta", type=float)
+@click.option("--reason", required=True, help="Why (required; kept in the audit log).")
+@click.option("--year", type=int, required=True, help="Assessment year.")
+@click.option("--as", "as_user", required=True, help="The administrator or reviewer adjusting.")
+@click.option("--db", "db_url", help="Database URL (default: KAOPING_DATABASE_URL).")
+def assess_adjust(
+    unit: str, delta: float, reason: str, year: int, as_user: str, db_url: str | None
+) -> None:
+    """Adjust UNIT's total for a year by DELTA points (e.g. 2 or -1.5), with a reason."""
+    from .assess.service import adjust
+
+    with _store(db_url) as store:
+        row = adjust(store, as_user, unit, year, delta, reason)
+    click.echo(f"adjusted {unit} {year} by {row['delta']:+g}: {row['reason']}")
+
+
+def _assess_default(o: Any) -> Any:
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    return _json_default(o)
+
+
+@cli.group()
+def tasks() -> None:
+    """Supervision: the assignment of tasks to departments, overdue reports and notices."""
+
+
+@tasks.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", "db_url", help="Database URL (default: KAOPING_DATABASE_URL).")
+@click.option("--plan", "plan_id", help="Plan id in the database (default: the active plan).")
+def tasks_load(file: str, db_url: str | None, plan_id: str | None) -> None:
+    """Validate an assignment file against the plan and load it (every problem at once)."""
+    from .assess.tasks import load_assignment
+
+    with _store(db_url) as store:
+        asg = load_assignment(file, store.plan(plan_id))
+        done = store.load_assignment(asg, plan_id=plan_id)
+    if not done["loaded"]:
+        click.echo(f"assignment {done['version']} is loaded already: nothing changed")
+        return
+    click.echo(
+        f"loaded assignment {done['version']}: {len(asg.tasks)} tasks "
+        f"({len(done['added'])} new, {len(done['changed'])} changed, "
+        f"{len(done['retired'])} retired), {len(asg.departments)} departments, "
+        f"{done['indicators']} indicator assignments changed"
+    )
+
+
+@tasks.command("list")
+@click.option("--department", help="Only the tasks of this department (lead or co).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--db", "db_url", help="Database URL.")
+def tasks_list(department: str | None, lang: str, db_url: str | None) -> None:
+    """List the tasks with their lead department, deadline and latest update."""
+    with _store(db_url) as store:
+        rows = store.tasks(department)
+    for t in rows:
+        last = t["latest"]
+        state = f"{last['status']:<5} {last['percent']:>3}% {last['period']}" if last else "-"
+        title = t["title"][lang] or t["title"]["zh"]
+        click.echo(
+            f"{t['key']:<20} §{t['article']:<3} {t['lead']:<14} {t['deadline']}  {state}  {title}"
+        )
+
+
+@tasks.command("overdue")
+@click.option("--department", help="Only this department's tasks.")
+@click.option("--as-of", "as_of", help="Day (YYYY-MM-DD; default: today).")
+@click.option("--db", "db_url", help="Database URL.")
+def tasks_overdue(department: str | None, as_of: str | None, db_url: str | None) -> None:
+    """List reports past due and tasks past their deadline."""
+    from datetime import date
+
+    from .errors import UsageError
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise UsageError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+    with _store(db_url) as store:
+        rows = store.overdue(as_of=day, department=department)
+    if not rows:
+        click.echo("nothing is overdue")
+    for r in rows:
+        what = f"report {r['period']}" if r["kind"] == "report" else "deadline"
+        click.echo(
+            f"{r['task']:<20} {what:<16} due {r['due']}  {r['days_late']:>5} days  {r['lead']}"
+        )
+
+
+@tasks.command("notify")
+@click.option(
+    "--days",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Notify this many days before a due date.",
+)
+@click.option("--as-of", "as_of", help="Day (YYYY-MM-DD; default: today).")
+@click.option("--no-email", is_flag=True, help="Only in-app notices, even if SMTP is configured.")
+@click.option("--db", "db_url", help="Database URL.")
+def tasks_notify(days: int, as_of: str | None, no_email: bool, db_url: str | None) -> None:
+    """Create notices of due and overdue reports for each department's users; e-mail them
+    when KAOPING_SMTP_HOST is set (run it daily, e.g. from cron)."""
+    from datetime import date
+
+    from .errors import UsageError
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise UsageError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+    with _store(db_url) as store:
+        done = store.generate_notices(day, before_days=days, smtp=False if no_email else None)
+    click.echo(f"{len(done['created'])} notices created, {done['emailed']} e-mailed")
+    if done["email_error"]:
+        raise UsageError(f"sending e-mail failed: {done['email_error']}")
 
 
 def _json_default(o: Any) -> Any:

@@ -62,6 +62,12 @@ CODES = {
     "bad-bounds",
     "bad-goalposts",
     "target-out-of-bounds",
+    # the assessment section
+    "assessment-weights",
+    "bad-scale",
+    "grade-order",
+    "grade-coverage",
+    "no-districts",
 }
 
 FIXTURES = sorted(INVALID.glob("*.yaml"))

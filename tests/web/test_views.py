@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kaoping.web import charts, schemas
+import kaoping.web
+from kaoping.report import charts
+from kaoping.web import schemas
 
 MODELS = [
     ("/api/v1/overview", schemas.Overview),
@@ -94,7 +96,7 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-CSS = (Path(charts.__file__).parent / "static" / "style.css").read_text(encoding="utf-8")
+CSS = (Path(kaoping.web.__file__).parent / "static" / "style.css").read_text(encoding="utf-8")
 
 
 def test_status_badges_contrast():

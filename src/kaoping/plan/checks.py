@@ -8,6 +8,7 @@ Each check yields ``(location, code, message)``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from .expr import ExprError, Target, parse_target
@@ -300,7 +301,81 @@ def check_plan(data: dict) -> list[Found]:
                     break
 
     out.extend(_cycles(refs))
+    if isinstance(data.get("assessment"), dict):
+        out.extend(_check_assessment(data["assessment"], areas, area_keys, dept_keys))
     return out
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _check_assessment(
+    a: dict, areas: list[tuple[int, dict]], area_keys: set | None, dept_keys: set | None
+) -> Iterator[Found]:
+    """The assessment section: weights, scale, grade bands and the units it names."""
+    here = ("assessment",)
+    w = a.get("weights") if isinstance(a.get("weights"), dict) else {}
+    wq = _number(w.get("quantitative", 0.7))
+    wl = _number(w.get("qualitative", 0.3))
+    if wq is not None and wl is not None and abs(wq + wl - 1) > 1e-9:
+        yield (
+            (*here, "weights"),
+            "assessment-weights",
+            f"the weights of the two parts sum to {wq + wl:g}, not 1 "
+            f"(quantitative {wq:g}, qualitative {wl:g})",
+        )
+    q = a.get("qualitative") if isinstance(a.get("qualitative"), dict) else {}
+    scale = q.get("scale") if isinstance(q.get("scale"), dict) else {}
+    lo, hi = _number(scale.get("min", 1)), _number(scale.get("max", 5))
+    if lo is not None and hi is not None and lo >= hi:
+        yield (
+            (*here, "qualitative", "scale"),
+            "bad-scale",
+            f"the rating scale runs from {lo:g} to {hi:g}; its max must be above its min",
+        )
+    grades = a.get("grades")
+    if isinstance(grades, list):
+        bands = [(i, g) for i, g in enumerate(grades) if isinstance(g, dict)]
+        for loc, code, msg in _duplicates(bands, "grades"):
+            yield ((*here, *loc), code, msg)
+        mins = [(i, _number(g.get("min"))) for i, g in bands]
+        known = [(i, m) for i, m in mins if m is not None]
+        for (_, m1), (j, m2) in pairwise(known):
+            if m2 >= m1:
+                yield (
+                    (*here, "grades", j, "min"),
+                    "grade-order",
+                    f"grade bands go from the highest to the lowest, each with a lower min: "
+                    f"{m2:g} follows {m1:g}",
+                )
+                break
+        if known and len(known) == len(mins) and min(m for _, m in known) != 0:
+            i, m = min(known, key=lambda x: x[1])
+            yield (
+                (*here, "grades", i, "min"),
+                "grade-coverage",
+                f"the lowest grade starts at {m:g}, so a total below it gets no grade; "
+                "give the lowest band min 0",
+            )
+    units = a.get("units", "departments")
+    explicit = a.get("districts")
+    has_districts = any(isinstance(x.get("parent"), str) for _, x in areas)
+    wanted = units in ("districts", "both") and explicit is None
+    if wanted and area_keys is not None and not has_districts:
+        yield (
+            (*here, "units"),
+            "no-districts",
+            f"units is {units!r} but no area has a parent, so there are no districts; "
+            "add the districts as areas with 'parent', or list them in 'districts'",
+        )
+    for j, k in enumerate(_seq(explicit)):
+        if area_keys is not None and isinstance(k, str) and k not in area_keys:
+            yield ((*here, "districts", j), "unknown-area", f"no area {k!r} in areas")
+    for j, k in enumerate(_seq(a.get("departments"))):
+        if dept_keys is not None and isinstance(k, str) and k not in dept_keys:
+            msg = f"no department {k!r} in departments"
+            yield ((*here, "departments", j), "unknown-department", msg)
 
 
 def _check_bounds(t: Target, bounds: dict, loc: tuple, out: list[Found]) -> None:

@@ -283,6 +283,90 @@ class Methods(_Model):
         return v
 
 
+# -- the annual assessment (考评) ------------------------------------------------------------
+
+
+class AssessmentWeights(_Model):
+    """How the two parts of a unit's score are combined; they must sum to 1."""
+
+    quantitative: float = Field(default=0.7, ge=0, le=1)
+    qualitative: float = Field(default=0.3, ge=0, le=1)
+
+
+class QuantitativeRule(_Model):
+    """How an indicator is scored against its expected path in the assessment year."""
+
+    achieved: float = Field(default=100, ge=0, le=100)
+    regressing: float = Field(default=0, ge=0, le=100)
+    on_track_no_ratio: float = Field(default=100, ge=0, le=100)
+    lagging_no_ratio: float = Field(default=50, ge=0, le=100)
+    no_data: Literal["exclude", "zero"] = "exclude"
+    weights: Literal["plan", "equal"] = "plan"
+
+
+class RatingScale(_Model):
+    """The scale reviewers rate task progress on; min maps to 0 and max to 100."""
+
+    min: float = 1
+    max: float = 5
+
+
+class QualitativeRule(_Model):
+    """How reviewers' ratings of a unit's tasks become its qualitative score."""
+
+    scale: RatingScale = Field(default_factory=RatingScale)
+    ratings: Literal["latest", "mean"] = "latest"
+
+
+class Deduction(_Model):
+    """Points taken off per event, up to a cap for the year."""
+
+    points: float = Field(ge=0, le=100)
+    cap: float | None = Field(default=None, ge=0, le=100)
+
+
+class Deductions(_Model):
+    """Deductions for the year's reporting events; ``cap`` limits their sum."""
+
+    late_report: Deduction = Field(default_factory=lambda: Deduction(points=1, cap=5))
+    missing_report: Deduction = Field(default_factory=lambda: Deduction(points=3, cap=15))
+    returned_data: Deduction = Field(default_factory=lambda: Deduction(points=0.5, cap=5))
+    cap: float | None = Field(default=20, ge=0, le=100)
+
+
+class GradeBand(_Model):
+    """A grade: a total at or above ``min`` (and below the next band's) gets it."""
+
+    key: Key
+    name: Text
+    min: float = Field(ge=0, le=100)
+
+
+def _default_grades() -> list[GradeBand]:
+    return [
+        GradeBand(key="excellent", name=Text(zh="优秀", en="Excellent"), min=90),
+        GradeBand(key="good", name=Text(zh="良好", en="Good"), min=80),
+        GradeBand(key="pass", name=Text(zh="合格", en="Pass"), min=60),
+        GradeBand(key="fail", name=Text(zh="不合格", en="Fail"), min=0),
+    ]
+
+
+class Assessment(_Model):
+    """The rules of the annual assessment of departments and districts (考评)."""
+
+    units: Literal["departments", "districts", "both"] = "departments"
+    departments: list[Key] | None = None
+    districts: list[Key] | None = None
+    weights: AssessmentWeights = Field(default_factory=AssessmentWeights)
+    missing_part: Literal["reweight", "zero"] = "reweight"
+    quantitative: QuantitativeRule = Field(default_factory=QuantitativeRule)
+    qualitative: QualitativeRule = Field(default_factory=QualitativeRule)
+    deductions: Deductions = Field(default_factory=lambda: Deductions())
+    max_adjustment: float | None = Field(default=10, ge=0, le=100)
+    grades: list[GradeBand] = Field(default_factory=_default_grades, min_length=1)
+    decimals: int = Field(default=1, ge=0, le=4)
+
+
 class Plan(_Model):
     """A development plan: its targets, classifications and methods."""
 
@@ -302,6 +386,7 @@ class Plan(_Model):
     articles: list[Article] = Field(default_factory=list)
     departments: list[Department] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    assessment: Assessment | None = None
     _version: str = PrivateAttr(default="")
     _path: str = PrivateAttr(default="")
 

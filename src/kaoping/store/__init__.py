@@ -8,6 +8,7 @@ is audited. SQLite by default, PostgreSQL by URL.
 from __future__ import annotations
 
 from ..settings import Settings
+from .assessment_data import AssessmentDataMixin
 from .audit import AuditMixin
 from .base import ROLES, SYSTEM, Actor, StoreBase
 from .db import current_revision, make_engine, migrate
@@ -15,6 +16,7 @@ from .errors import Conflict, Locked, NotFound, PermissionDenied, ReasonRequired
 from .imports import ImportsMixin
 from .observations import ObservationsMixin
 from .plans import PlansMixin
+from .supervision import SupervisionMixin
 from .users import UsersMixin
 from .verdicts import VerdictsMixin
 
@@ -25,6 +27,8 @@ class Store(
     ObservationsMixin,
     VerdictsMixin,
     ImportsMixin,
+    SupervisionMixin,
+    AssessmentDataMixin,
     AuditMixin,
     StoreBase,
 ):

@@ -182,3 +182,149 @@ audit_log = sa.Table(
     sa.Column("key", sa.Text, nullable=False, server_default=""),
     sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON
 )
+
+# ---- supervision (migration 0002) -----------------------------------------------------------
+# Assignment files by version; tasks as the active version states them (a task left out of
+# a newer version is kept, inactive); progress updates, evidence, ratings, explanations and
+# adjustments are only ever inserted. The reporting calendar and notices' read marks change.
+
+assignment_versions = sa.Table(
+    "assignment_versions",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("version", Key, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("label_zh", sa.Text, nullable=False, server_default=""),
+    sa.Column("label_en", sa.Text, nullable=False, server_default=""),
+    sa.Column("loaded_at", When, nullable=False),
+    sa.Column("loaded_by", Key, nullable=False),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("article", sa.Integer, nullable=False),
+    sa.Column("title_zh", sa.Text, nullable=False),
+    sa.Column("title_en", sa.Text, nullable=False, server_default=""),
+    sa.Column("lead", Key, sa.ForeignKey("departments.key"), nullable=False),
+    sa.Column("co", sa.Text, nullable=False, server_default=""),  # comma-separated keys
+    sa.Column("deadline", sa.Date, nullable=False),
+    sa.Column("milestones", sa.Text, nullable=False, server_default="[]"),  # JSON
+    sa.Column("indicators", sa.Text, nullable=False, server_default=""),  # comma-separated
+    sa.Column("version", Key, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+task_updates = sa.Table(
+    "task_updates",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("task", Key, nullable=False),
+    sa.Column("period", Key, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),  # green | amber | red
+    sa.Column("percent", sa.Integer, nullable=False),
+    sa.Column("narrative", sa.Text, nullable=False, server_default=""),
+    sa.Column("links", sa.Text, nullable=False, server_default="[]"),  # JSON list of URLs
+    sa.Column("department", Key, nullable=True),
+    sa.Column("created_by", Key, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.UniqueConstraint("plan_id", "task", "period", "revision"),
+)
+
+task_evidence = sa.Table(
+    "task_evidence",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("update_id", BigId, sa.ForeignKey("task_updates.id"), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("media_type", sa.String(128), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+task_ratings = sa.Table(
+    "task_ratings",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("update_id", BigId, sa.ForeignKey("task_updates.id"), nullable=False, index=True),
+    sa.Column("score", sa.Double, nullable=False),
+    sa.Column("scale_min", sa.Integer, nullable=False),
+    sa.Column("scale_max", sa.Integer, nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("rated_by", Key, nullable=False),
+    sa.Column("rated_at", When, nullable=False),
+)
+
+report_periods = sa.Table(
+    "report_periods",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("end", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+)
+
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("username", Key, nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # due_soon | overdue
+    sa.Column("period", Key, nullable=False),
+    sa.Column("department", Key, nullable=True),
+    sa.Column("title_zh", sa.Text, nullable=False),
+    sa.Column("title_en", sa.Text, nullable=False),
+    sa.Column("message_zh", sa.Text, nullable=False),
+    sa.Column("message_en", sa.Text, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("read_at", When, nullable=True),
+    sa.Column("emailed_at", When, nullable=True),
+    sa.UniqueConstraint("plan_id", "username", "kind", "period"),
+)
+
+user_emails = sa.Table(
+    "user_emails",
+    metadata,
+    sa.Column("username", Key, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False),
+)
+
+explanations = sa.Table(
+    "explanations",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("indicator", Key, nullable=False),
+    sa.Column("area", Key, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("corrective_task", Key, nullable=True),
+    sa.Column("department", Key, nullable=True),
+    sa.Column("created_by", Key, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+    sa.UniqueConstraint("plan_id", "indicator", "area", "year", "revision"),
+)
+
+adjustments = sa.Table(
+    "adjustments",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), nullable=False),
+    sa.Column("unit", Key, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False, index=True),
+    sa.Column("delta", sa.Double, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_by", Key, nullable=False),
+    sa.Column("created_at", When, nullable=False),
+)

@@ -60,12 +60,19 @@ def create_app(
     app.state.limiter = LoginLimiter(settings.login_attempts)
     app.state.session_cookie = "kaoping_session"
 
-    from . import routes_api, routes_pages, routes_staff, routes_staff_api
+    from . import routes_api, routes_pages, routes_reports, routes_staff, routes_staff_api
 
     app.include_router(routes_api.router)
     app.include_router(routes_staff_api.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_staff.router)
+    from . import routes_supervision
+
+    app.include_router(routes_supervision.router)
+    app.include_router(routes_reports.router)
+    from . import routes_assessment
+
+    app.include_router(routes_assessment.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.get("/healthz", include_in_schema=False)

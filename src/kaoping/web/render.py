@@ -12,8 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..report import charts
 from ..report.scorecard import fmt_number, fmt_pct
-from . import charts
 from .auth import new_csrf
 from .common import Ctx, remember_lang
 from .i18n import tr

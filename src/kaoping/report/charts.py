@@ -11,7 +11,26 @@ from html import escape
 
 from markupsafe import Markup
 
-from .i18n import tr
+# the charts' words (the same as the web's): charts do not depend on any one view
+WORDS: dict[str, dict[str, str]] = {
+    "base": {"en": "Baseline", "zh": "基期值"},
+    "target": {"en": "Target", "zh": "目标"},
+    "target_year": {"en": "Target year", "zh": "目标年"},
+    "status": {"en": "Status", "zh": "状态"},
+    "projection": {"en": "Projection", "zh": "预测"},
+    "series": {"en": "Values", "zh": "历年数值"},
+    "chart_series": {"en": "Series, expected path and target", "zh": "数值、预期路径与目标"},
+    "expected_path": {"en": "Expected path", "zh": "预期路径"},
+    "milestone_targets": {"en": "Milestone values", "zh": "阶段目标值"},
+    "no_data_yet": {"en": "No data yet.", "zh": "暂无数据。"},
+    "not_scored": {"en": "not scored", "zh": "未评分"},
+}
+
+
+def tr(key: str, lang: str) -> str:
+    entry = WORDS.get(key)
+    return key if entry is None else entry.get(lang) or entry["en"]
+
 
 # colours with at least 3:1 contrast on white (WCAG 2.1 non-text contrast)
 SERIES = "#1d4ed8"
@@ -51,7 +70,7 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
-def series_chart(page: dict, lang: str) -> Markup:
+def series_chart(page: dict, lang: str, chart_id: str = "series-chart") -> Markup:
     """The indicator chart: values with points, baseline, expected path (dashed),
     milestone values, projection to the target year and the target line or band."""
     ind = page["indicator"]
@@ -82,11 +101,13 @@ def series_chart(page: dict, lang: str) -> Markup:
         ys.append(base["value"])
     title = f"{ind['name']} ({ind['unit']}): {tr('chart_series', lang)}"
     if not xs or not ys:
+        empty_id = "chart-empty" if chart_id == "series-chart" else f"{chart_id}-empty"
         return Markup(
-            f'<p class="chart-empty" id="chart-empty">{escape(tr("no_data_yet", lang))}</p>'
+            f'<p class="chart-empty" id="{escape(empty_id)}">{escape(tr("no_data_yet", lang))}</p>'
         )
 
     W, H = 720, 340
+    cid = escape(chart_id)
     ml, mr, mt, mb = 72, 20, 44, 36
     x0, x1 = min(xs), max(xs)
     if x1 == x0:
@@ -105,11 +126,11 @@ def series_chart(page: dict, lang: str) -> Markup:
         return round(H - mb - (v - y0) / (y1 - y0) * (H - mt - mb), 1)
 
     out: list[str] = [
-        f'<svg class="chart" id="series-chart" viewBox="0 0 {W} {H}" role="img" '
-        f'aria-labelledby="series-chart-title series-chart-desc" '
+        f'<svg class="chart" id="{cid}" viewBox="0 0 {W} {H}" role="img" '
+        f'aria-labelledby="{cid}-title {cid}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="series-chart-title">{escape(title)}</title>',
-        f'<desc id="series-chart-desc">{escape(_describe(page, lang))}</desc>',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(_describe(page, lang))}</desc>',
     ]
     # grid and axes
     for t in ticks:

@@ -1,0 +1,1 @@
+"""Supervision and the annual assessment: tasks, progress updates, calendar, notices, scores."""

@@ -1,0 +1,165 @@
+"""Glue between the store and the pure assessment: gather, then :func:`compute.assess`.
+
+Store methods read: ``plan``, ``evaluation``, ``assignments``, ``departments``, ``tasks``,
+``ratings(year)``, ``assessment_events(year)`` and ``adjustments(year)``; written:
+``adjust(user, unit, year, delta, reason)`` (audited by the store).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from .compute import AssessmentResult, assess
+
+if TYPE_CHECKING:
+    from ..plan.model import Plan
+
+STORE_METHODS = ("ratings", "assessment_events", "adjustments", "adjust", "tasks")
+
+
+def department_indicators(plan: Plan, assignments: Mapping[str, str]) -> dict[str, list[str]]:
+    """Department → its indicators: the plan's ``department`` fields, overridden by the
+    store's assignments (the assignment file beside the plan), in plan order."""
+    owner = {i.key: i.department for i in plan.indicators if i.department}
+    owner.update({k: v for k, v in assignments.items() if v})
+    out: dict[str, list[str]] = {}
+    for ind in plan.indicators:
+        dept = owner.get(ind.key)
+        if dept:
+            out.setdefault(dept, []).append(ind.key)
+    return out
+
+
+def _task_leads(tasks: Any) -> dict[str, str]:
+    """Task key → lead department, from ``store.tasks()`` (a list of dicts)."""
+    out: dict[str, str] = {}
+    for t in tasks or []:
+        if not isinstance(t, Mapping):
+            continue
+        key = t.get("key", t.get("id", t.get("task")))
+        lead = t.get("lead", t.get("lead_department"))
+        if isinstance(lead, Mapping):
+            lead = lead.get("key")
+        if key is not None and lead:
+            out[str(key)] = str(lead)
+    return out
+
+
+def _ratings(store: Any, year: int) -> list[dict[str, Any]]:
+    """The year's ratings, each counted for its task's lead department."""
+    leads = _task_leads(store.tasks()) if hasattr(store, "tasks") else {}
+    out = []
+    for r in store.ratings(year):
+        lead = leads.get(str(r.get("task"))) or r.get("unit") or r.get("department")
+        out.append(
+            {
+                "task": r.get("task"),
+                "period": r.get("period"),
+                "unit": lead,
+                "rating": r.get("rating", r.get("score")),
+                "scale": r.get("scale"),
+                "comment": r.get("comment"),
+                "rater": r.get("rater", r.get("rated_by")),
+                "at": r.get("at", r.get("rated_at")),
+            }
+        )
+    return out
+
+
+def _adjustments(store: Any, year: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": a.get("unit"),
+            "delta": a.get("delta"),
+            "reason": a.get("reason"),
+            "user": a.get("user", a.get("created_by")),
+            "at": a.get("at", a.get("created_at")),
+        }
+        for a in store.adjustments(year)
+    ]
+
+
+def _names(store: Any) -> dict[str, dict[str, str]]:
+    out = {}
+    for d in store.departments():
+        zh = d.get("name_zh") or d["key"]
+        out[d["key"]] = {"zh": zh, "en": d.get("name_en") or zh}
+    return out
+
+
+def check_year(plan: Plan, year: int | None) -> int:
+    y = plan.period.end if year is None else int(year)
+    if not plan.base_year < y <= plan.period.end:
+        raise UsageError(
+            f"year {y} is outside plan {plan.id}: choose {plan.base_year + 1}–{plan.period.end}"
+        )
+    return y
+
+
+def run_assessment(
+    store: Any,
+    year: int | None = None,
+    plan_id: str | None = None,
+    *,
+    evaluation: Any = None,
+) -> AssessmentResult:
+    """The annual assessment of ``year`` (default: the plan's end year) from the store:
+    the evaluation as of that year on approved data (or the ``evaluation`` given, e.g. the
+    web's cached one), the assignments, the year's ratings, reporting events and
+    adjustments."""
+    plan = store.plan(plan_id)
+    y = check_year(plan, year)
+    missing = [m for m in STORE_METHODS if not hasattr(store, m)]
+    if missing:
+        raise UsageError("this store cannot run the assessment yet: it lacks " + ", ".join(missing))
+    if evaluation is None or evaluation.as_of != y or evaluation.plan_version != plan.version:
+        evaluation = store.evaluation(plan.id, y)
+    return assess(
+        plan,
+        evaluation,
+        y,
+        unit_indicators=department_indicators(plan, store.assignments(plan.id)),
+        ratings=_ratings(store, y),
+        events=[dict(e) for e in store.assessment_events(y)],
+        adjustments=_adjustments(store, y),
+        unit_names=_names(store),
+    )
+
+
+def adjust(store: Any, user: Any, unit: str, year: int, delta: float, reason: str | None) -> Any:
+    """Record an adjustment of a unit's total (audited by the store). A reason is required
+    and the delta must be a finite number; the store checks the user's role."""
+    from ..store.errors import ReasonRequired
+
+    if not reason or not str(reason).strip():
+        raise ReasonRequired("an adjustment needs a reason")
+    try:
+        d = float(delta)
+    except (TypeError, ValueError):
+        raise UsageError(f"the adjustment {delta!r} is not a number") from None
+    if not math.isfinite(d) or d == 0:
+        raise UsageError(f"the adjustment {delta!r} must be a number other than 0")
+    from ..store.errors import NotFound
+
+    result = run_assessment(store, year)
+    try:
+        key = result.unit(unit).key
+    except KeyError:
+        raise NotFound(f"no unit {unit!r} is assessed in {int(year)}") from None
+    return store.adjust(user, key, int(year), d, str(reason).strip())
+
+
+# the results table's columns and their headings, for the command line and the web
+COLUMNS: dict[str, dict[str, str]] = {
+    "rank": {"en": "Rank", "zh": "名次"},
+    "unit": {"en": "Unit", "zh": "考评单位"},
+    "quantitative": {"en": "Quantitative", "zh": "定量得分"},
+    "qualitative": {"en": "Qualitative", "zh": "定性得分"},
+    "deductions": {"en": "Deductions", "zh": "扣分"},
+    "adjustments": {"en": "Adjustments", "zh": "调整"},
+    "total": {"en": "Total", "zh": "总分"},
+    "grade": {"en": "Grade", "zh": "等次"},
+}

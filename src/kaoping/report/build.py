@@ -1,0 +1,214 @@
+"""Build a report from plan files or from the store, and render it in a format.
+
+The command line and the web call these; the documents themselves are built in
+:mod:`kaoping.report.documents`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from .documents import (
+    Provenance,
+    assessment_document,
+    command_line,
+    evaluation_document,
+    observations_digest,
+)
+
+if TYPE_CHECKING:
+    from ..engine.result import Evaluation
+    from ..engine.table import Table
+    from ..plan.model import Plan
+
+FORMATS = ("html", "pdf", "xlsx")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render(doc: dict, fmt: str) -> bytes:
+    """The document as bytes in ``fmt`` (html, pdf or xlsx)."""
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(doc).encode("utf-8")
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(doc)
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+
+        return render_xlsx(doc)
+    raise UsageError(f"format {fmt!r}: choose html, pdf or xlsx")
+
+
+def _latest_year(obs: Table) -> int | None:
+    if obs.n_rows == 0:
+        return None
+    return int(max(int(y) for y in obs["year"].tolist()))
+
+
+def _approved_at(obs: Table) -> str | None:
+    """The time of the latest approval among the observations read (store data)."""
+    if "approved_at" not in obs or obs.n_rows == 0:
+        return None
+    times = [t for t in obs["approved_at"].tolist() if t is not None and not _nat(t)]
+    if not times:
+        return None
+    latest = max(times)
+    text = latest.isoformat() if hasattr(latest, "isoformat") else str(latest)
+    return text[:19].replace("T", " ") + " UTC"
+
+
+def _nat(t: Any) -> bool:
+    try:
+        return t != t or (isinstance(t, float) and math.isnan(t))
+    except TypeError:
+        return False
+
+
+def file_provenance(
+    plan: Plan,
+    obs: Table,
+    data_source: str,
+    *,
+    data_given: str | None,
+    year: int,
+    lang: str,
+    fmt: str = "pdf",
+    report: str = "evaluation",
+) -> Provenance:
+    """Where file data came from: the file (relative to the plan when bundled), the latest
+    year with a value, and a digest of the values (the data version)."""
+    from ..plan.bundled import bundled_plans
+
+    bundled = plan.id in bundled_plans() and not data_given
+    if bundled:
+        where = f"{plan.id}/{Path(data_source).name}" if data_source else "(no data)"
+        where = ("随规划附带：" if lang == "zh" else "bundled with the plan: ") + where
+    else:
+        where = data_source or "(no data)"
+    latest = _latest_year(obs)
+    if lang == "zh":
+        as_of = f"{latest}年（数据中最近的年份）" if latest else "无数据"
+    else:
+        as_of = f"{latest} (latest year with a value)" if latest else "no data"
+    plan_arg = plan.id if plan.id in bundled_plans() else str(plan.path)
+    return Provenance(
+        data_source=where,
+        data_as_of=as_of,
+        data_version="sha256:" + observations_digest(obs),
+        command=command_line(report, plan_arg, year, lang, fmt, data=data_given),
+    )
+
+
+def store_provenance(
+    store: Any,
+    plan_id: str,
+    obs: Table,
+    *,
+    year: int,
+    lang: str,
+    fmt: str = "pdf",
+    report: str = "evaluation",
+    approved_only: bool = True,
+) -> Provenance:
+    at = _approved_at(obs) or ("无" if lang == "zh" else "none")
+    what = "approved data" if approved_only else "data including revisions awaiting review"
+    if lang == "zh":
+        what = "已审核数据" if approved_only else "含待审核修订的数据"
+    return Provenance(
+        data_source=f"{store.url} ({what})",
+        data_as_of=at,
+        data_version=str(store.data_version(plan_id)),
+        command=command_line(report, plan_id, year, lang, fmt, db=True),
+    )
+
+
+def evaluation_report(
+    plan: Plan,
+    ev: Evaluation,
+    observations: Table,
+    lang: str,
+    provenance: Provenance,
+    *,
+    area: str | None = None,
+    supervision: Any = None,
+) -> dict:
+    return evaluation_document(
+        plan, ev, observations, lang, provenance, area=area, supervision=supervision
+    )
+
+
+def evaluation_from_files(
+    plan_name: str | None,
+    data: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str = "pdf",
+    verdicts: str | None = None,
+    area: str | None = None,
+) -> dict:
+    """The evaluation report of a plan and its data files (the bundled data by default)."""
+    from ..core import check_area, evaluate_loaded, load
+
+    loaded = load(plan_name, data, verdicts)
+    ev = evaluate_loaded(loaded, year)
+    area = check_area(loaded.plan, ev, area)
+    prov = file_provenance(
+        loaded.plan,
+        loaded.observations,
+        loaded.data_source,
+        data_given=data,
+        year=ev.as_of,
+        lang=lang,
+        fmt=fmt,
+    )
+    return evaluation_document(loaded.plan, ev, loaded.observations, lang, prov, area=area)
+
+
+def evaluation_from_store(
+    store: Any,
+    year: int | None,
+    lang: str,
+    fmt: str = "pdf",
+    plan_id: str | None = None,
+    area: str | None = None,
+) -> dict:
+    """The evaluation report on the store's approved data, with the supervision records."""
+    from ..core import check_area
+
+    plan = store.plan(plan_id)
+    ev = store.evaluation(plan.id, year)
+    area = check_area(plan, ev, area)
+    obs = store.observations(plan.id)
+    prov = store_provenance(store, plan.id, obs, year=ev.as_of, lang=lang, fmt=fmt)
+    return evaluation_document(plan, ev, obs, lang, prov, area=area, supervision=store)
+
+
+def run_assessment(store: Any, year: int) -> Any:
+    try:
+        from ..assess.service import run_assessment as run
+    except ImportError as e:  # the assessment service is not installed with this version
+        raise UsageError(f"the annual assessment is not available: {e}") from None
+    return run(store, year)
+
+
+def assessment_from_store(
+    store: Any, year: int | None, lang: str, fmt: str = "pdf", plan_id: str | None = None
+) -> dict:
+    """The annual assessment report of a year, from the store (the plan's end year by default)."""
+    plan = store.plan(plan_id)
+    year = year or plan.period.end
+    result = run_assessment(store, year)
+    data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    obs = store.observations(plan.id)
+    prov = store_provenance(store, plan.id, obs, year=year, lang=lang, fmt=fmt, report="assessment")
+    return assessment_document(plan, data, lang, prov)

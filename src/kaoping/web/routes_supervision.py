@@ -1,0 +1,598 @@
+"""Supervision pages and their JSON twins: tasks, progress updates with evidence, ratings,
+the reporting calendar with completeness, overdue lists, notices and the off-track loop.
+
+Every page needs a signed-in user; every request is role-checked here and again by the
+store (a reporter files only on tasks of its department; reviewers rate; admins do all).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from ..errors import KaopingError
+from .auth import ADMIN, REVIEWERS, STAFF, Principal, current, principal
+from .common import json_response
+from .csrf import check_csrf
+from .errors import error_body, http_status
+from .i18n import STATUS, choose_lang
+from .render import html, page_html
+from .routes_staff_api import ERRORS, changed, store_of
+
+pages = APIRouter(
+    prefix="/supervision", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+api = APIRouter(
+    prefix="/api/v1", tags=["supervision"], dependencies=[Depends(check_csrf)], responses=ERRORS
+)
+router = APIRouter()
+
+Who = Annotated[Principal, Depends(current)]
+TaskKey = Annotated[str, Path(min_length=1, max_length=64, description="a task's key")]
+RowId = Annotated[int, Path(ge=1, le=2**53)]
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _lang(request: Request) -> str:
+    q = request.query_params.get("lang")
+    return choose_lang(
+        q if q in ("en", "zh") else None,
+        request.cookies.get("lang"),
+        request.headers.get("accept-language"),
+    )
+
+
+def _page(request: Request, template: str, status: int = 200, **data: Any) -> Response:
+    return html(page_html(request, template, None, _lang(request), **data), status)
+
+
+def _who(request: Request, roles: frozenset[str] | set[str] = STAFF) -> tuple[Principal, dict]:
+    who = principal(request)
+    return who, who.require(roles)
+
+
+def _err(e: KaopingError) -> dict:
+    body = error_body(e)
+    body["status"] = http_status(e)
+    return body
+
+
+def _dept_names(store: Any) -> dict[str, dict[str, str]]:
+    return {
+        d["key"]: {"zh": d["name_zh"], "en": d["name_en"] or d["name_zh"]}
+        for d in store.departments()
+    }
+
+
+def _int(v: Any, default: int | None = None) -> int | None:
+    try:
+        return int(str(v).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _current_period(periods: list[dict], today: date) -> str | None:
+    """The period being reported now: the first not yet due, else the last one."""
+    if not periods:
+        return None
+    for p in sorted(periods, key=lambda p: (p["due"], p["key"])):
+        if p["start"] <= today <= p["due"]:
+            return p["key"]
+    past = [p for p in periods if p["due"] < today]
+    return (past[-1] if past else periods[0])["key"]
+
+
+# ---- pages: tasks ---------------------------------------------------------------------------
+
+
+@pages.get("")
+def tasks_page(request: Request) -> Response:
+    who, _user = _who(request)
+    store = store_of(request)
+    plan = request.app.state.cache.plan()
+    q = request.query_params
+    dept = q.get("department") or None
+    chapter = _int(q.get("chapter"))
+    text = (q.get("q") or "").strip().lower()
+    chapter_of = {a.number: a.chapter for a in plan.articles}
+    rows = []
+    for t in store.tasks(department=dept):
+        if chapter is not None and chapter_of.get(t["article"]) != chapter:
+            continue
+        if text and not any(
+            text in s.lower() for s in (t["key"], t["title"]["zh"], t["title"]["en"])
+        ):
+            continue
+        t["chapter"] = chapter_of.get(t["article"])
+        rows.append(t)
+    return _page(
+        request,
+        "supervision/tasks.html",
+        tasks=rows,
+        departments=store.departments(),
+        names=_dept_names(store),
+        chapters=plan.chapters,
+        f_department=dept or "",
+        f_chapter=chapter,
+        f_q=q.get("q", ""),
+        info=store.assignment_info(),
+        my_department=(who.user or {}).get("department"),
+    )
+
+
+def _task_page(
+    request: Request,
+    key: str,
+    status: int = 200,
+    error: dict | None = None,
+    conflict: dict | None = None,
+    values: dict | None = None,
+    saved: dict | None = None,
+) -> Response:
+    who, user = _who(request)
+    store = store_of(request)
+    plan = request.app.state.cache.plan()
+    task = store.task(key)
+    history = store.task_history(key)
+    periods = store.calendar()
+    today = store.now().date()
+    v = dict(values or {})
+    period = (
+        v.get("period")
+        or request.query_params.get("period")
+        or (_current_period(periods, today) or "")
+    )
+    v["period"] = period
+    latest_rev = max((h["revision"] for h in history if h["period"] == period), default=0)
+    v.setdefault("base_revision", latest_rev)
+    if conflict is None and not values:
+        v["base_revision"] = latest_rev
+    indicators = []
+    for k in task["indicators"]:
+        try:
+            indicators.append(plan.indicator(k))
+        except KeyError:
+            continue
+    article = next((a for a in plan.articles if a.number == task["article"]), None)
+    return _page(
+        request,
+        "supervision/task.html",
+        status,
+        task=task,
+        article=article,
+        history=history,
+        periods=periods,
+        names=_dept_names(store),
+        indicators=indicators,
+        can_file=store.may_file(user, key) and task["active"],
+        can_rate=who.can(REVIEWERS),
+        v=v,
+        error=error,
+        conflict=conflict,
+        saved=saved,
+        statuses=("green", "amber", "red"),
+    )
+
+
+@pages.get("/tasks/{key}")
+def task_page(request: Request, key: TaskKey) -> Response:
+    return _task_page(request, key)
+
+
+@pages.post("/tasks/{key}/updates")
+async def file_update(request: Request, key: TaskKey) -> Response:
+    _, user = _who(request)
+    form = await request.form()
+    v = {k: str(form.get(k, "")).strip() for k in ("period", "status", "percent", "narrative")}
+    v["links"] = str(form.get("links", ""))
+    base = _int(form.get("base_revision"))
+    v["base_revision"] = base
+    files = []
+    for up in form.getlist("files"):
+        if hasattr(up, "read"):
+            data = await up.read(MAX_UPLOAD + 1)
+            if data:
+                files.append((up.filename or "evidence", up.content_type or "", data))
+    store = store_of(request)
+    try:
+        saved = store.file_update(
+            user,
+            key,
+            v["period"],
+            v["status"],
+            v["percent"],
+            v["narrative"],
+            links=[x for x in v["links"].splitlines() if x.strip()],
+            files=files,
+            base_revision=base,
+        )
+    except KaopingError as e:
+        if type(e).__name__ == "Conflict":
+            cur = getattr(e, "current", None)
+            v["base_revision"] = cur["revision"] if cur else 0
+            return _task_page(
+                request, key, 409, conflict={"current": cur, "message": str(e)}, values=v
+            )
+        return _task_page(request, key, http_status(e), error=_err(e), values=v)
+    changed(request)
+    return _task_page(request, key, saved=saved, values={"period": saved["period"]})
+
+
+@pages.get("/evidence/{evidence_id}")
+def evidence(request: Request, evidence_id: RowId) -> Response:
+    _who(request)
+    ev = store_of(request).evidence(evidence_id)
+    name = ev["name"]
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return Response(
+        ev["data"],
+        media_type=ev["media_type"] or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(name)}",
+            "X-Content-SHA256": ev["sha256"],
+        },
+    )
+
+
+@pages.post("/updates/{update_id}/rating")
+async def rate(request: Request, update_id: RowId) -> Response:
+    _, user = _who(request, REVIEWERS)
+    form = await request.form()
+    store = store_of(request)
+    task = str(form.get("task", ""))
+    lo, hi = _int(form.get("scale_min"), 1), _int(form.get("scale_max"), 5)
+    try:
+        r = store.rate(
+            user, update_id, str(form.get("score", "")), str(form.get("comment", "")), (lo, hi)
+        )
+    except KaopingError as e:
+        if not task:
+            raise
+        return _task_page(request, task, http_status(e), error=_err(e))
+    return RedirectResponse(f"/supervision/tasks/{quote(r['task'])}#update-{update_id}", 303)
+
+
+# ---- pages: calendar, completeness, overdue ----------------------------------------------------
+
+
+@pages.get("/calendar")
+def calendar_page(request: Request) -> Response:
+    who, _ = _who(request)
+    store = store_of(request)
+    plan = request.app.state.cache.plan()
+    all_periods = store.calendar()
+    years = sorted({p["year"] for p in all_periods})
+    year = _int(request.query_params.get("year"))
+    if year is None:
+        year = years[-1] if years else plan.period.end
+    periods = [p for p in all_periods if p["year"] == year]
+    period = request.query_params.get("period") or _current_period(periods, store.now().date())
+    by_dept = by_group = by_chapter = []
+    if period and any(p["key"] == period for p in periods):
+        by_dept = store.completeness(period, "department")
+        by_group = store.completeness(period, "group")
+        by_chapter = store.completeness(period, "chapter")
+    else:
+        period = None
+    return _page(
+        request,
+        "supervision/calendar.html",
+        years=years,
+        year=year,
+        periods=periods,
+        period=period,
+        by_dept=by_dept,
+        by_group=by_group,
+        by_chapter=by_chapter,
+        can_set=who.role == ADMIN,
+        plan_years=list(range(plan.period.start, plan.period.end + 1)),
+        today=store.now().date(),
+    )
+
+
+@pages.post("/calendar")
+async def set_calendar(request: Request) -> Response:
+    _, user = _who(request, {ADMIN})
+    form = await request.form()
+    year = _int(form.get("year"))
+    plan = request.app.state.cache.plan()
+    if year is None or not plan.period.start <= year <= plan.period.end:
+        from .errors import WebError
+
+        raise WebError(f"choose a year from {plan.period.start} to {plan.period.end}")
+    store_of(request).set_calendar(user, year)
+    return RedirectResponse(f"/supervision/calendar?year={year}", 303)
+
+
+@pages.get("/overdue")
+def overdue_page(request: Request) -> Response:
+    _who(request)
+    store = store_of(request)
+    dept = request.query_params.get("department") or None
+    return _page(
+        request,
+        "supervision/overdue.html",
+        rows=store.overdue(department=dept),
+        departments=store.departments(),
+        names=_dept_names(store),
+        f_department=dept or "",
+        today=store.now().date(),
+    )
+
+
+# ---- pages: notices ---------------------------------------------------------------------------
+
+
+@pages.get("/notices")
+def notices_page(request: Request) -> Response:
+    _, user = _who(request)
+    return _page(request, "supervision/notices.html", notices=store_of(request).notices(user))
+
+
+@pages.post("/notices/read")
+async def notices_read(request: Request) -> Response:
+    _, user = _who(request)
+    form = await request.form()
+    store_of(request).mark_read(user, _int(form.get("id")))
+    return RedirectResponse("/supervision/notices", 303)
+
+
+@pages.get("/notices/badge.svg")
+def notices_badge(request: Request) -> Response:
+    """The number of unread notices as a small image (the header shows it on every page)."""
+    who = principal(request)
+    n = 0
+    if who.user is not None:
+        try:
+            n = store_of(request).unread_notices(who.user)
+        except KaopingError:
+            n = 0
+    text = str(n) if n < 100 else "99+"
+    fill = "#b91c1c" if n else "#6b7280"
+    width = 12 + 8 * len(text)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
+        f'viewBox="0 0 {width} 20" role="img"><title>{text}</title>'
+        f'<rect width="{width}" height="20" rx="10" fill="{fill}"/>'
+        f'<text x="{width / 2}" y="14.5" font-family="sans-serif" font-size="13" '
+        f'font-weight="700" fill="#fff" text-anchor="middle">{text}</text></svg>'
+    )
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+# ---- pages: the off-track loop ------------------------------------------------------------------
+
+
+def _off_track(request: Request, year: int | None) -> tuple[Any, list[dict], int]:
+    snap = request.app.state.cache.snapshot(year)
+    rows = store_of(request).off_track(snap.evaluation)
+    return snap, rows, snap.year
+
+
+@pages.get("/off-track")
+def off_track_page(request: Request) -> Response:
+    return _off_track_view(request)
+
+
+def _off_track_view(
+    request: Request, status: int = 200, error: dict | None = None, v: dict | None = None
+) -> Response:
+    who, _user = _who(request)
+    store = store_of(request)
+    year = _int(request.query_params.get("year")) if v is None else _int(v.get("year"))
+    snap, rows, year = _off_track(request, year)
+    owners = store.assignments()
+    mine = (who.user or {}).get("department")
+    lang = _lang(request)
+    for r in rows:
+        r["status_label"] = STATUS.get(r["status"], {}).get(lang, r["status"])
+        r["can_explain"] = who.role == ADMIN or (
+            who.role == "reporter" and mine is not None and owners.get(r["indicator"]) == mine
+        )
+    show_all = request.query_params.get("all") in ("1", "true")
+    listed = rows if show_all else [r for r in rows if r["missing"]]
+    return _page(
+        request,
+        "supervision/off_track.html",
+        status,
+        rows=listed,
+        total=len(rows),
+        open_count=sum(1 for r in rows if r["missing"]),
+        show_all=show_all,
+        year=year,
+        plan=snap.plan,
+        tasks=store.tasks(),
+        names=_dept_names(store),
+        error=error,
+        v=v or {},
+    )
+
+
+@pages.post("/off-track")
+async def explain(request: Request) -> Response:
+    _, user = _who(request)
+    form = await request.form()
+    v = {
+        k: str(form.get(k, "")).strip()
+        for k in ("indicator", "area", "year", "text", "corrective_task")
+    }
+    year = _int(v["year"])
+    try:
+        if year is None:
+            from ..errors import UsageError
+
+            raise UsageError("the year must be a whole number")
+        store_of(request).explain(
+            user,
+            v["indicator"],
+            v["area"] or None,
+            year,
+            v["text"],
+            v["corrective_task"] or None,
+        )
+    except KaopingError as e:
+        err = _err(e)
+        return _off_track_view(request, err["status"], err, v)
+    return RedirectResponse(f"/supervision/off-track?year={year}", 303)
+
+
+# ---- JSON API -----------------------------------------------------------------------------------
+
+
+class UpdateBody(BaseModel):
+    period: str = Field(max_length=16, description="reporting period, e.g. 2015-Q1 or 2015-A")
+    status: str = Field(max_length=8, description="green, amber or red")
+    percent: int = Field(ge=0, le=100)
+    narrative: str = Field(default="", max_length=20000)
+    links: list[str] = Field(default_factory=list, max_length=50)
+    base_revision: int | None = Field(default=None, ge=0, le=2**31)
+
+
+class RatingBody(BaseModel):
+    score: float = Field(ge=-1e6, le=1e6)
+    comment: str = Field(default="", max_length=4000)
+    scale_min: int = Field(default=1, ge=-1000, le=1000)
+    scale_max: int = Field(default=5, ge=-1000, le=1000)
+
+
+class ExplanationBody(BaseModel):
+    indicator: str = Field(max_length=200)
+    area: str | None = Field(default=None, max_length=200)
+    year: int = Field(ge=1900, le=2200)
+    text: str = Field(min_length=1, max_length=20000)
+    corrective_task: str | None = Field(default=None, max_length=64)
+
+
+@api.get("/tasks")
+def api_tasks(
+    request: Request,
+    who: Who,
+    department: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """The tasks of the assignment in force (a department's, if named), each with its
+    latest progress update."""
+    who.require(STAFF)
+    store = store_of(request)
+    return json_response({"assignment": store.assignment_info(), "tasks": store.tasks(department)})
+
+
+@api.get("/tasks/{key}")
+def api_task(request: Request, key: TaskKey, who: Who) -> Response:
+    """One task with every progress update (newest first), its evidence and ratings."""
+    who.require(STAFF)
+    store = store_of(request)
+    return json_response({**store.task(key), "history": store.task_history(key)})
+
+
+@api.post("/tasks/{key}/updates", status_code=201)
+def api_file_update(request: Request, key: TaskKey, body: UpdateBody, who: Who) -> Response:
+    """File a progress update (reporters of the task's departments, administrators). Send
+    ``base_revision`` (the revision you saw for this period, 0 for none) to get 409 rather
+    than a silent second update."""
+    user = who.require(STAFF)
+    up = store_of(request).file_update(
+        user,
+        key,
+        body.period,
+        body.status,
+        body.percent,
+        body.narrative,
+        links=body.links,
+        base_revision=body.base_revision,
+    )
+    return json_response(up, 201)
+
+
+@api.post("/task-updates/{update_id}/ratings", status_code=201)
+def api_rate(request: Request, update_id: RowId, body: RatingBody, who: Who) -> Response:
+    """Rate a progress update on a stated scale (reviewers, administrators)."""
+    user = who.require(REVIEWERS)
+    r = store_of(request).rate(
+        user, update_id, body.score, body.comment, (body.scale_min, body.scale_max)
+    )
+    return json_response(r, 201)
+
+
+@api.get("/calendar")
+def api_calendar(
+    request: Request, who: Who, year: Annotated[int | None, Query(ge=1900, le=2200)] = None
+) -> Response:
+    """Reporting periods (of one year, or all) with their due dates."""
+    who.require(STAFF)
+    return json_response(store_of(request).calendar(year))
+
+
+@api.get("/completeness")
+def api_completeness(
+    request: Request,
+    who: Who,
+    period: Annotated[str, Query(max_length=16)],
+    by: Annotated[str, Query(pattern="^(department|group|chapter)$")] = "department",
+) -> Response:
+    """Share of tasks with an update for a period, per department, group or chapter."""
+    who.require(STAFF)
+    return json_response(store_of(request).completeness(period, by))
+
+
+@api.get("/overdue")
+def api_overdue(
+    request: Request,
+    who: Who,
+    department: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """Reports past due and tasks past their deadline, as of today."""
+    who.require(STAFF)
+    return json_response(store_of(request).overdue(department=department))
+
+
+@api.get("/notices")
+def api_notices(request: Request, who: Who, unread: Annotated[bool, Query()] = False) -> Response:
+    """The user's notices, newest first."""
+    user = who.require(STAFF)
+    return json_response(store_of(request).notices(user, unread_only=unread))
+
+
+@api.post("/notices/read")
+def api_notices_read(
+    request: Request, who: Who, id: Annotated[int | None, Query(ge=1, le=2**53)] = None
+) -> Response:
+    """Mark one notice (``id``) or all of the user's notices read."""
+    user = who.require(STAFF)
+    return json_response({"marked": store_of(request).mark_read(user, id)})
+
+
+@api.get("/off-track")
+def api_off_track(
+    request: Request,
+    who: Who,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    all: Annotated[bool, Query(description="also those explained and linked")] = False,
+) -> Response:
+    """Off-track (lagging or regressing) indicators as of a year that lack an explanation
+    or a corrective task (all of them with ``all=true``)."""
+    who.require(STAFF)
+    _snap, rows, y = _off_track(request, year)
+    if not all:
+        rows = [r for r in rows if r["missing"]]
+    return json_response({"year": y, "indicators": rows})
+
+
+@api.post("/explanations", status_code=201)
+def api_explain(request: Request, body: ExplanationBody, who: Who) -> Response:
+    """Explain an off-track indicator and link the corrective task (the indicator's
+    department's reporters, administrators)."""
+    user = who.require(STAFF)
+    e = store_of(request).explain(
+        user, body.indicator, body.area, body.year, body.text, body.corrective_task
+    )
+    return json_response(e, 201)
+
+
+router.include_router(api)
+router.include_router(pages)
