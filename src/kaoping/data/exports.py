@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..report.labels import PACE_BAND, REASON, TREND, t
+from ..report.scorecard import CSV_COLUMNS
 
 if TYPE_CHECKING:
     from ..engine.result import Evaluation
@@ -202,33 +203,7 @@ def export_observations(
     return write_table(rows, columns, fmt, lang, sheet="observations" if lang == "en" else "观测值")
 
 
-EVALUATION_COLUMNS = [
-    "group",
-    "key",
-    "name",
-    "unit",
-    "kind",
-    "target",
-    "target_year",
-    "base_year",
-    "base_value",
-    "latest_year",
-    "latest_value",
-    "attainment",
-    "attainment_method",
-    "completion",
-    "pace_measure",
-    "pace",
-    "pace_band",
-    "observed_rate",
-    "required_rate",
-    "required_rate_now",
-    "projected_value",
-    "projected_year",
-    "status",
-    "status_label",
-    "reason",
-]
+EVALUATION_COLUMNS = CSV_COLUMNS  # the scorecard's flat rows
 
 
 def evaluation_rows(
