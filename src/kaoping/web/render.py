@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..errors import KaopingError
 from ..report import charts
 from ..report.scorecard import fmt_number, fmt_pct
 from .auth import new_csrf
@@ -82,6 +83,7 @@ def page_html(request: Request, template: str, ctx: Ctx | None, lang: str, **dat
             user=who.user if who is not None else None,
             role=who.role if who is not None else None,
             csrf=session.get("csrf", ""),
+            unread_notices=_unread(app, who),
             read_only=app.state.source.store is None,
             site_plan=plan,
             site_title=(plan.short_title or plan.title).get(lang),
@@ -89,6 +91,17 @@ def page_html(request: Request, template: str, ctx: Ctx | None, lang: str, **dat
             **data,
         )
     )
+
+
+def _unread(app: Any, who: Any) -> int:
+    """The signed-in user's unread notices (0 without a store or a user)."""
+    store = app.state.source.store
+    if store is None or who is None or who.user is None:
+        return 0
+    try:
+        return int(store.unread_notices(who.user))
+    except KaopingError:
+        return 0
 
 
 def html(text: str, status: int = 200) -> HTMLResponse:

@@ -343,29 +343,6 @@ async def notices_read(request: Request) -> Response:
     return RedirectResponse("/supervision/notices", 303)
 
 
-@pages.get("/notices/badge.svg")
-def notices_badge(request: Request) -> Response:
-    """The number of unread notices as a small image (the header shows it on every page)."""
-    who = principal(request)
-    n = 0
-    if who.user is not None:
-        try:
-            n = store_of(request).unread_notices(who.user)
-        except KaopingError:
-            n = 0
-    text = str(n) if n < 100 else "99+"
-    fill = "#b91c1c" if n else "#6b7280"
-    width = 12 + 8 * len(text)
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
-        f'viewBox="0 0 {width} 20" role="img"><title>{text}</title>'
-        f'<rect width="{width}" height="20" rx="10" fill="{fill}"/>'
-        f'<text x="{width / 2}" y="14.5" font-family="sans-serif" font-size="13" '
-        f'font-weight="700" fill="#fff" text-anchor="middle">{text}</text></svg>'
-    )
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
-
-
 # ---- pages: the off-track loop ------------------------------------------------------------------
 
 
