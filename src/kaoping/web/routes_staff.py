@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..errors import DataError, KaopingError
+from ..errors import DataError, KaopingError, UsageError
 from .auth import ADMIN, REVIEWERS, STAFF, WRITERS, Principal, principal
 from .csrf import check_csrf
 from .errors import error_body, http_status
@@ -418,6 +418,30 @@ async def create_user(request: Request) -> Response:
     return _users_page(request, created=created, password=None if v["password"] else password, v={})
 
 
+@router.post("/users/{username}")
+async def change_user(request: Request, username: str) -> Response:
+    """Change a user's role and department, or deactivate the user (administrators)."""
+    _, admin = _who(request, {ADMIN})
+    form = await request.form()
+    action = str(form.get("action", ""))
+    store = store_of(request)
+    try:
+        if action == "deactivate":
+            store.deactivate_user(username, actor=admin)
+            done = {"username": username, "action": "deactivate"}
+        elif action == "role":
+            role = str(form.get("role", "")).strip()
+            department = str(form.get("department", "")).strip() or None
+            store.set_role(username, role, department, actor=admin)
+            done = {"username": username, "action": "role"}
+        else:
+            raise UsageError(f"unknown action {action!r}: use 'role' or 'deactivate'")
+    except KaopingError as e:
+        err = _form_error(e)
+        return _users_page(request, err["status"], error=err, v={})
+    return _users_page(request, changed=done, v={})
+
+
 @router.get("/tokens")
 def tokens(request: Request) -> Response:
     _, user = _who(request)
@@ -432,6 +456,17 @@ async def create_token(request: Request) -> Response:
     name = str(form.get("name", "")).strip() or "script"
     token = store.create_token(user, name)
     return _page(request, "staff/tokens.html", tokens=store.tokens(user), new=token)
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: int) -> Response:
+    """Revoke one of the user's own tokens (administrators: anyone's)."""
+    _, user = _who(request)
+    store = store_of(request)
+    store.revoke_token(token_id, actor=user)
+    return _page(
+        request, "staff/tokens.html", tokens=store.tokens(user), new=None, revoked=token_id
+    )
 
 
 @router.get("/template")
