@@ -14,7 +14,7 @@ from ..errors import DataError, KaopingError, UsageError
 from .auth import ADMIN, REVIEWERS, STAFF, WRITERS, Principal, principal
 from .csrf import check_csrf
 from .errors import error_body, http_status
-from .i18n import choose_lang, tr
+from .i18n import STATUS, choose_lang, label, tr
 from .render import html, page_html
 from .routes_staff_api import changed, parse_comments, report_dict, store_of
 
@@ -440,6 +440,74 @@ async def change_user(request: Request, username: str) -> Response:
         err = _form_error(e)
         return _users_page(request, err["status"], error=err, v={})
     return _users_page(request, changed=done, v={})
+
+
+VERDICTS = ("achieved", "on_track", "lagging", "regressing")
+
+
+def _verdicts_page(request: Request, status: int = 200, **data: Any) -> Response:
+    """Qualitative targets and the plan's steps, each with its latest recorded verdict."""
+    store = store_of(request)
+    plan = store.plan()
+    latest = {(v["target"], v["area"]): v for v in store.verdicts()}
+    area = plan.default_area
+    targets = [
+        {
+            "key": i.key,
+            "name": i.name,
+            "year": i.targets[-1].year,
+            "kind": "indicator",
+            "goal": i.targets[-1].qualitative,
+            "verdict": latest.get((i.key, area)),
+        }
+        for i in plan.indicators
+        if i.is_qualitative
+    ] + [
+        {
+            "key": m.key,
+            "name": m.name,
+            "year": m.year,
+            "kind": "step",
+            "goal": m.goal,
+            "verdict": latest.get((m.key, area)),
+        }
+        for m in plan.milestones
+    ]
+    return _page(
+        request,
+        "staff/verdicts.html",
+        status,
+        targets=targets,
+        verdicts=VERDICTS,
+        areas=plan.areas,
+        status_label=lambda k: label(STATUS, k, _lang(request)),
+        **data,
+    )
+
+
+@router.get("/verdicts")
+def verdicts(request: Request) -> Response:
+    _who(request, REVIEWERS)
+    return _verdicts_page(request)
+
+
+@router.post("/verdicts")
+async def record_verdict(request: Request) -> Response:
+    """Record a verdict with its evidence on a qualitative target or a step (reviewers)."""
+    _, user = _who(request, REVIEWERS)
+    form = await request.form()
+    v = {k: str(form.get(k, "")).strip() for k in ("target", "area", "year", "verdict", "evidence")}
+    try:
+        if not v["year"].isdigit():
+            raise UsageError(f"{v['year']!r} is not a year")
+        saved = store_of(request).record_verdict(
+            user, v["target"], v["area"] or None, int(v["year"]), v["verdict"], v["evidence"]
+        )
+    except KaopingError as e:
+        err = _form_error(e)
+        return _verdicts_page(request, err["status"], error=err)
+    changed(request)
+    return _verdicts_page(request, saved=saved)
 
 
 @router.get("/tokens")
