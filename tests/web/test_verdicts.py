@@ -22,8 +22,11 @@ def test_reviewer_records_a_verdict_and_the_public_sees_it(user_client, client, 
         },
     )
     assert r.status_code == 200 and 'id="verdict-saved"' in r.text
-    ind = client.get("/api/v1/indicators/national_eco_city?year=2020").json()
-    assert "lagging" in str(ind)
+    ind = client.get("/api/v1/indicators/national_eco_city?year=2020").json()["indicator"]
+    assert ind["status"] == "lagging"
+    assert ind["evidence"] == "Review of the eco-city programme, 2016"
+    before = client.get("/api/v1/indicators/national_eco_city?year=2015").json()["indicator"]
+    assert before["status"] == "no_data"  # the verdict is for 2016
     r = rev.post(
         "/staff/verdicts",
         data={
