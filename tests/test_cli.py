@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -26,7 +27,8 @@ def test_evaluate_bundled_plan_json(capsys):
     assert status["airport_passengers"] == "lagging"
     assert status["tertiary_share_gdp"] == "achieved"  # 59.0 within 60 ± 5 %
     assert status["urbanization_rate"] == "lagging"  # 78.4 < 80
-    assert status["natural_growth_rate"] == "achieved"  # 5.5 ‰ (2019) <= 6
+    # 5.5 ‰ (2019) <= 6: met by the latest value, which is of 2019, before the target year
+    assert status["natural_growth_rate"] == "achieved_early"
     assert card["data_source"].endswith("observations.csv")
 
 
@@ -171,3 +173,71 @@ def test_an_area_of_the_plan_without_data_evaluates_to_no_data(capsys, tmp_path)
     card = json.loads(out)
     assert card["area"]["key"] == "east"
     assert card["groups"][0]["indicators"][0]["status"] == "no_data"
+
+
+# ---- scores, statuses and years as the terminal shows them ------------------------------
+
+
+def _tiny(tmp_path) -> list[str]:
+    from tests.report.tiny_plan import YEAR, write_plan
+
+    plan, data = write_plan(tmp_path / "tiny")
+    return ["evaluate", str(plan), "--data", str(data), "--year", str(YEAR)]
+
+
+def test_the_terminal_shows_scores_out_of_100(capsys, tmp_path):
+    """Hand-computed scores of tests/report/tiny_plan.py: overall 75.5, groups 61.0 and 90.0,
+    lens category 68.5; each with what it measures."""
+    from tests.report.tiny_plan import GROUPS, LENS, OVERALL
+
+    code, out, err = run(capsys, *_tiny(tmp_path))
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if x.startswith("Overall score:"))
+    assert line.split()[2] == OVERALL
+    assert "attainment of the targets (0–100)" in line
+    groups = {
+        x.split()[1]: x.split()[2]
+        for x in out.splitlines()
+        if x.startswith("Group ") and "·" not in x  # the summary table, not the group titles
+    }
+    assert "Group one · score 61.0" in out
+    assert groups == {"one": GROUPS["g1"], "two": GROUPS["g2"]}
+    lens = next(x for x in out.splitlines() if x.strip().startswith("Category one"))
+    assert lens.split()[2] == LENS["k1"]
+    assert "score — attainment of the targets (0–100)" in out
+    assert "pace against the path to the target" in out
+    assert "The score measures attainment" in out and "disagree" in out
+    for wrong in ("7550.0", "6100.0", "9000.0"):
+        assert wrong not in out
+    code, out, _ = run(capsys, *_tiny(tmp_path), "--lang", "zh")
+    line = next(x for x in out.splitlines() if x.startswith("总体 得分:"))
+    assert OVERALL in line and "目标实现程度（0–100）" in line
+    code, out, _ = run(capsys, *_tiny(tmp_path), "--format", "json")
+    card = json.loads(out)
+    assert f"{card['overall']['score']:.1f}" == OVERALL
+    assert card["meanings"]["score"] == "attainment of the targets (0–100)"
+
+
+def test_the_terminal_shows_new_statuses_years_and_a_legend(capsys, tmp_path, monkeypatch):
+    from kaoping.report.labels import STATUS, STATUS_ORDER, SYMBOL
+    from tests.report.tiny_plan import patch_evaluation
+
+    patch_evaluation(monkeypatch)  # a achieved early (2024), b ahead (~2027), c stale (2021)
+    code, out, err = run(capsys, *_tiny(tmp_path))
+    assert code == 0, err
+    rows = {}
+    for x in out.splitlines():
+        m = re.match(r"│ Indicator ([ABC]) .*", x)
+        if m:
+            rows[m.group(1)] = [c.strip() for c in x.split("│")[1:-1]]
+    assert rows["A"][6] == "2024" and rows["A"][7] == "✓+ achieved early"
+    assert rows["B"][6] == "~2027" and rows["B"][7] == "» ahead of schedule"
+    assert rows["C"][6] == "—" and rows["C"][7] == "◷ data too old"
+    assert rows["C"][2] == "1.8 [2021]"
+    assert "latest value 2021, 4 years before 2025" in out
+    counts = next(x for x in out.splitlines() if x.startswith("Status counts"))
+    assert "✓+ achieved early 1" in counts and "◷ data too old 1" in counts
+    legend = out[out.index("What the statuses mean") :]
+    for status in STATUS_ORDER:
+        assert f"{SYMBOL[status]} {STATUS[status]['en']}: " in legend
+    assert "~ marks a projected year" in out

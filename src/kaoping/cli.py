@@ -518,7 +518,13 @@ def assess(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .assess.service import COLUMNS, run_assessment
+    from .assess.service import (
+        COLUMNS,
+        INSUFFICIENT,
+        coverage_text,
+        insufficient_lines,
+        run_assessment,
+    )
 
     with _store(db_url) as store:
         result = run_assessment(store, year, plan_id)
@@ -550,7 +556,8 @@ def assess(
         table.add_column(
             COLUMNS[key][lang], justify="left" if key in ("unit", "grade") else "right"
         )
-    for r in rows:
+    for r, u in zip(rows, result.units, strict=True):
+        short = INSUFFICIENT[lang] if r["insufficient_data"] else "—"
         table.add_row(
             "—" if r["rank"] is None else str(r["rank"]),
             r["name_zh"] if lang == "zh" else r["name_en"] or r["name_zh"],
@@ -559,9 +566,12 @@ def assess(
             num(r["deductions"]),
             num(r["adjustments"]),
             num(r["total"]),
-            (r["grade_zh"] if lang == "zh" else r["grade_en"]) or "—",
+            (r["grade_zh"] if lang == "zh" else r["grade_en"]) or short,
+            coverage_text(u.coverage),
         )
     _console().print(table)
+    for line in insufficient_lines(result, lang):
+        click.echo(line)
     if not rows:
         click.echo("no units to assess" if lang == "en" else "没有考评单位")
 

@@ -94,7 +94,17 @@ def test_quantitative_is_the_weighted_mean_of_indicator_scores() -> None:
         ("a", 80.0, "progress_ratio"),
         ("b", 100.0, "achieved"),
     ]
-    assert fin.coverage == {"indicators": 2, "scored": 2, "excluded": 0}
+    assert fin.coverage == {
+        "indicators": 2,
+        "scored": 2,
+        "excluded": 0,
+        "counted": 2,
+        "current": 2,
+        "missing": 0,
+        "share": 1.0,
+        "required": 0.5,
+    }
+    assert not fin.insufficient_data and fin.missing == []
     # no ratings: the quantitative part carries the whole weight
     assert fin.weights_used == {"quantitative": 1.0, "qualitative": 0.0}
     assert fin.total == 86.7 and fin.grade["key"] == "good"
@@ -103,7 +113,10 @@ def test_quantitative_is_the_weighted_mean_of_indicator_scores() -> None:
 def test_no_data_is_excluded_with_a_coverage_note_or_scored_zero() -> None:
     env = run().unit("env")
     assert env.quantitative == 0.0  # c regressing 0; d excluded
-    assert env.coverage == {"indicators": 2, "scored": 1, "excluded": 1}
+    assert env.coverage["scored"] == 1 and env.coverage["excluded"] == 1
+    # c has data, d has none: coverage 1/2 = 0.5, exactly min_coverage, so env is graded
+    assert (env.coverage["current"], env.coverage["share"]) == (1, 0.5)
+    assert not env.insufficient_data and [m["indicator"] for m in env.missing] == ["d"]
     d = env.indicators[1]
     assert (d["indicator"], d["score"], d["included"], d["basis"]) == (
         "d",

@@ -162,6 +162,12 @@ def test_assessment_doc_exists_and_states_every_rule() -> None:
         "max_adjustment",
         "competition",
         "Worked example",
+        "min_coverage",
+        "insufficient data",
+        "数据不足",
+        "stale",
+        "achieved_early",
+        "ahead",
     ):
         assert word in doc, word
 
@@ -195,6 +201,26 @@ def test_indicator_score_with_other_rules() -> None:
     assert R.indicator_score("regressing", None, q) == (10, "regressing")
     assert R.indicator_score("no_data", None, q) == (0.0, "no_data_zero")
     assert R.indicator_score("lagging", None, q) == (40, "lagging_no_ratio")
+
+
+def test_indicator_score_sets_the_ratio_aside_when_the_status_does() -> None:
+    # on track within the dead-band with a noisy ratio of −0.4: the on-track score, not 0
+    assert R.indicator_score("on_track", -0.4, Q, "within_deadband") == (
+        Q.on_track_no_ratio,
+        "on_track_no_ratio",
+    )
+    # lagging by the dead-band (not regressing): the lagging score
+    assert R.indicator_score("lagging", -0.2, Q, "within_deadband") == (
+        Q.lagging_no_ratio,
+        "lagging_no_ratio",
+    )
+    # a growth target met before its year, ratio 0.917: on track, scored as such
+    assert R.indicator_score("on_track", 0.917, Q, "met_before_target_year") == (
+        Q.on_track_no_ratio,
+        "on_track_no_ratio",
+    )
+    # any other reason: the ratio
+    assert R.indicator_score("on_track", 0.98, Q, "") == (98.0, "progress_ratio")
 
 
 def test_weighted_mean() -> None:

@@ -194,3 +194,31 @@ def test_cli_assess_and_adjust(real_store: Store, capsys: pytest.CaptureFixture)
         == 1
     )
     assert "no unit 'nobody'" in capsys.readouterr().err
+
+
+def test_cli_shows_coverage_and_insufficient_data(
+    real_store: Store, capsys: pytest.CaptureFixture
+) -> None:
+    """2023: env has data for count but no verdict on green: 1 of 2, exactly min_coverage,
+    so it is graded. 2021: nothing after the 2020 baseline: both units are short of data."""
+    from kaoping.cli import main
+
+    url = real_store.url
+    assert main(["assess", "--db", url, "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "Data coverage" in out and "50% (1/2)" in out and "100% (1/1)" in out
+    assert "insufficient data" not in out
+    assert main(["assess", "--db", url, "--year", "2021"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("insufficient data") >= 4  # two in the table, two in the lines after
+    assert (
+        "Ecology Bureau: insufficient data (coverage 0% (0/2), 50% needed); "
+        "missing: count (no data); green (no data)"
+    ) in out
+    assert main(["assess", "--db", url, "--year", "2021", "--lang", "zh"]) == 0
+    zh = capsys.readouterr().out
+    assert "统计局：数据不足（数据覆盖率 0% (0/1)，至少需要 50%），缺少：share (无数据)" in zh
+    assert main(["assess", "--db", url, "--year", "2021", "--format", "csv"]) == 0
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert "coverage,insufficient_data,missing" in header
+    assert any(line.startswith("department,env,") and '"count, green"' in line for line in lines)

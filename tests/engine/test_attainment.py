@@ -70,7 +70,8 @@ def test_ratio_capped_at_one_when_met(levels):
         assert r["attainment"] == 1.0
         assert r["met"]
         assert r["method_used"] == "met"
-        assert r["status"] == "achieved"
+        # a level target met in 2014, before its year 2020: achieved early (提前实现)
+        assert r["status"] == "achieved_early"
     # completion is uncapped: (220 − 100)/(200 − 100) = 1.2; (35 − 60)/(40 − 60) = 1.25
     assert row(ev, "up")["completion"] == A(1.2)
     assert row(ev, "down")["completion"] == A(1.25)
@@ -111,9 +112,9 @@ def test_distance_falls_back_to_ratio_when_baseline_met():
     assert r["method_used"] == "ratio"
     assert r["status"] == "regressing"
     assert r["reason"] == "baseline_met_target"
-    # still met: achieved, attainment 1
+    # still met (before the target year 2020): achieved early, attainment 1
     ev = run(p, series("a", {2008: 210, 2014: 230}), 2014, attainment="distance")
-    assert row(ev, "a")["status"] == "achieved"
+    assert row(ev, "a")["status"] == "achieved_early"
     assert row(ev, "a")["attainment"] == 1.0
 
 

@@ -122,6 +122,10 @@ def test_attainment_in_unit_interval_and_scores_in_range(case, method, status, a
     assert (np.isnan(cov) | ((cov >= 0) & (cov <= 1 + 1e-12))).all()
 
 
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 @SETTINGS
 @given(case=cases(), method=METHODS, status=STATUS)
 def test_status_consistent_with_attainment_and_pace(case, method, status):
@@ -130,11 +134,32 @@ def test_status_consistent_with_attainment_and_pace(case, method, status):
     th = THRESHOLDS[status]
     df = ev.indicators[ev.indicators["kind"] == "target"]
     for r in df.to_dict("records"):
-        assert (r["status"] == "achieved") == bool(r["met"]), r
+        if r["status"] == "stale":
+            # too old to judge: counts as missing
+            assert r["data_age"] > 2 and _missing(r["attainment"]), r
+            continue
+        if not _missing(r["latest_year"]):
+            assert r["data_age"] <= 2, r
+        judged_on_pace = r["reason"] == "met_before_target_year"
+        assert (r["status"] in ("achieved", "achieved_early") or judged_on_pace) == bool(
+            r["met"]
+        ), r
         if r["met"]:
             assert r["attainment"] == 1.0
-        if r["status"] == "on_track":
-            assert r["pace"] >= th.on
+            assert r["year_reached"] <= r["latest_year"]
+            assert _missing(r["projected_year"])
+        else:
+            assert _missing(r["year_reached"])
+        if r["status"] == "achieved":
+            assert r["latest_year"] >= r["target_year"], r
+        if r["status"] == "achieved_early":
+            assert r["latest_year"] < r["target_year"] and r["measure"] == "level", r
+        if judged_on_pace:
+            assert r["status"] in ("ahead", "on_track") and r["measure"] != "level", r
+        if r["status"] == "ahead" and not judged_on_pace:
+            assert r["pace"] >= th.ahead - 1e-9
+        if r["status"] == "on_track" and not judged_on_pace:
+            assert r["pace"] >= th.on - 1e-9 or r["reason"] == "within_deadband", r
         if r["status"] == "regressing" and r["reason"] != "baseline_met_target":
             assert r["pace"] < th.floor
         if r["status"] == "lagging" and r["reason"] == "":

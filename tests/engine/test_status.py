@@ -52,9 +52,16 @@ def test_threshold_sets():
 # x in 2014 → pace (x − 100)/50 → status and band per set
 CASES = [
     # x,   pace, time_half,                 sdr,                       eurostat
-    # met: achieved whatever the pace (2.2, whose band is still reported)
-    (210, 2.2, ("achieved", "on_track"), ("achieved", "on_track"), ("achieved", "on_track")),
-    (160, 1.2, ("on_track", "on_track"), ("on_track", "on_track"), ("on_track", "on_track")),
+    # met before 2020: achieved early whatever the pace (2.2, whose band is still reported)
+    (
+        210,
+        2.2,
+        ("achieved_early", "ahead"),
+        ("achieved_early", "ahead"),
+        ("achieved_early", "ahead"),
+    ),
+    # pace ≥ 1.1: ahead of schedule (快于预期)
+    (160, 1.2, ("ahead", "ahead"), ("ahead", "ahead"), ("ahead", "ahead")),
     (150, 1.0, ("on_track", "on_track"), ("on_track", "on_track"), ("on_track", "on_track")),
     (148, 0.96, ("lagging", "moderate"), ("lagging", "moderate"), ("on_track", "on_track")),
     (140, 0.8, ("lagging", "moderate"), ("lagging", "moderate"), ("lagging", "moderate")),
@@ -109,8 +116,8 @@ def test_no_data(p):
     # a value but no baseline (nothing in 2007–2009) → no_data / no_baseline
     r = row(run(p, series("a", {2012: 150, 2014: 160}), 2014), "a")
     assert (r["status"], r["reason"]) == ("no_data", "no_baseline")
-    # only the baseline → nothing to measure pace with
-    r = row(run(p, series("a", {2008: 100}), 2014), "a")
+    # only the baseline (and it is current: as of 2010, 2 years old) → no pace
+    r = row(run(p, series("a", {2008: 100}), 2010), "a")
     assert (r["status"], r["reason"]) == ("no_data", "no_later_value")
 
 
@@ -133,6 +140,6 @@ def test_target_year_passed_unmet_is_lagging(p):
 def test_baseline_already_met(p):
     # x0 = 210 meets ≥ 200: the indicator keeps the target (achieved) or lost it (regressing)
     r = row(run(p, series("a", {2008: 210, 2014: 205}), 2014), "a")
-    assert r["status"] == "achieved"
+    assert r["status"] == "achieved_early"
     r = row(run(p, series("a", {2008: 210, 2014: 195}), 2014), "a")
     assert (r["status"], r["reason"]) == ("regressing", "baseline_met_target")

@@ -35,6 +35,7 @@ CODES = {
     "bad-key",
     "bad-expression",
     "bad-tolerance",
+    "bad-thresholds",
     "target-form",
     "empty-list",
     "out-of-range",

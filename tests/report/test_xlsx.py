@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from kaoping.core import evaluate_loaded, load
 from kaoping.report.build import evaluation_from_files, render
-from kaoping.report.documents import Provenance, assessment_document
+from kaoping.report.documents import Provenance, assessment_document, to_text
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def _book(doc):
 
 def test_evaluation_workbook(loaded):
     wb = _book(evaluation_from_files(None, None, 2020, "en", "xlsx"))
-    assert wb.sheetnames == ["Summary", "Indicators", "Scores", "Sources"]
+    assert wb.sheetnames == ["Summary", "Indicators", "Scores", "Sources", "Statuses"]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
     ev = evaluate_loaded(loaded, 2020)
     assert summary["Plan version"] == ev.plan_version
@@ -50,7 +50,7 @@ def test_evaluation_workbook(loaded):
 
 def test_evaluation_workbook_in_chinese():
     wb = _book(evaluation_from_files(None, None, 2020, "zh", "xlsx"))
-    assert wb.sheetnames == ["摘要", "指标", "得分", "来源"]
+    assert wb.sheetnames == ["摘要", "指标", "得分", "来源", "状态说明"]
     assert wb["摘要"]["A1"].value == "项目"
     assert wb["摘要"]["B2"].value.startswith("郑州市")
 
@@ -76,6 +76,7 @@ RESULT = {
                     "included": True,
                 }
             ],
+            "coverage": {"counted": 1, "current": 1, "missing": 0, "share": 1.0},
             "qualitative": 90.0,
             "ratings": [{"task": "t1", "rating": 4.5, "counted": True}],
             "deductions": [
@@ -106,10 +107,64 @@ def test_assessment_workbook(loaded):
     assert wb.sheetnames == ["结果", "统计局", "规则"]
     res = list(wb["结果"].iter_rows(values_only=True))
     assert res[0][:3] == ("类型", "考评对象", "定量得分")
-    assert res[1] == ("部门", "统计局", 80.0, 90.0, 1.0, 0.0, 82.0, "良好", 1)
+    assert res[1] == ("部门", "统计局", 80.0, 90.0, 1.0, 0.0, 82.0, "良好", 1, "100% (1/1)")
     unit = [r for r in wb["统计局"].iter_rows(min_row=2, values_only=True)]
     assert any(r[0] == "扣分" and "late_report" in r[1] for r in unit)
     assert any("地区生产总值" in r[1] for r in unit)
     rules = {r[0]: r[1] for r in wb["规则"].iter_rows(min_row=2, values_only=True)}
     assert rules["weights.quantitative"] == "0.7"
     assert rules["规划版本"] == "v1"
+
+
+def test_assessment_workbook_with_insufficient_data(loaded):
+    """A unit below min_coverage: "insufficient data" in place of a grade, no total or
+    rank, its coverage and the indicators missing (with why) in its sheet."""
+    env = {
+        "kind": "department",
+        "key": "env",
+        "name": {"zh": "生态环境局", "en": "Environment bureau"},
+        "quantitative": None,
+        "indicators": [],
+        "coverage": {"counted": 4, "current": 1, "missing": 3, "share": 0.2, "required": 0.5},
+        "qualitative": None,
+        "ratings": [],
+        "deductions": [],
+        "deduction_total": 0.0,
+        "adjustments": [],
+        "adjustment_total": 0.0,
+        "total": None,
+        "grade": None,
+        "rank": None,
+        "notes": ["insufficient_data"],
+        "insufficient_data": True,
+        "missing": [
+            {
+                "indicator": "forest",
+                "name": {"zh": "森林覆盖率", "en": "Forest coverage"},
+                "status": "no_data",
+                "latest_year": None,
+                "data_age": None,
+            },
+            {
+                "indicator": "income",
+                "name": {"zh": "城镇居民收入", "en": "Urban income"},
+                "status": "stale",
+                "latest_year": 2009,
+                "data_age": 11,
+            },
+        ],
+    }
+    result = {**RESULT, "rules": {**RESULT["rules"], "min_coverage": 0.5}, "units": [env]}
+    prov = Provenance("store", "2021-01-01", "7", "kaoping report assessment")
+    for lang, word, stale in (
+        ("en", "insufficient data", "data too old: latest value 2009, 11 years before 2020"),
+        ("zh", "数据不足", "数据过旧：最新数据为2009年，早于2020年11年"),
+    ):
+        doc = assessment_document(loaded.plan, result, lang, prov)
+        wb = _book(doc)
+        res = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
+        assert res[1][2:] == (None, None, 0.0, 0.0, None, word, None, "20% (1/4)")
+        unit = list(wb[wb.sheetnames[1]].iter_rows(min_row=2, values_only=True))
+        assert any(stale in r[1] for r in unit)
+        text = to_text(doc)
+        assert stale in text and ("50%" in text)

@@ -74,10 +74,19 @@ def test_series_chart_without_data():
 
 def test_bar_chart_escapes_and_labels():
     svg = charts.bar_chart(
-        [{"name": "<b>A</b>", "score": 0.5}, {"name": "B", "score": None}], "T", "en", "c"
+        [{"name": "<b>A</b>", "score": 50.0}, {"name": "B", "score": None}], "T", "en", "c"
     )
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert "50.0" in svg and "not scored" in svg
+
+
+def test_bar_chart_scores_are_out_of_100():
+    """Scores come 0–100 from the engine: written as they are, a full bar is 100."""
+    svg = str(charts.bar_chart([{"name": "A", "score": 77.5}], "T", "en", "c"))
+    assert '<text x="576" y="25" class="bar-value">77.5</text>' in svg
+    assert "7750" not in svg
+    widths = [float(w) for w in re.findall(r'class="bar" x="\d+" y="\d+" width="([\d.]+)"', svg)]
+    assert widths == [pytest.approx(0.775 * (640 - 190 - 70), abs=0.1)]
     assert '<title id="c-title">T</title>' in svg
 
 
@@ -101,7 +110,7 @@ CSS = (Path(kaoping.web.__file__).parent / "static" / "style.css").read_text(enc
 
 def test_status_badges_contrast():
     pairs = re.findall(r"\.st-[\w, .-]+\{ background: (#\w{6}); color: (#\w{6}); \}", CSS)
-    assert len(pairs) == 6
+    assert len(pairs) == 9  # every status of the contract, and "none"
     for bg, fg in pairs:
         assert contrast(bg, fg) >= 4.5, (bg, fg)
 

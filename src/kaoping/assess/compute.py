@@ -33,6 +33,7 @@ _EVIDENCE_COLUMNS = (
     "target",
     "target_year",
     "attainment",
+    "data_age",
 )
 
 
@@ -54,9 +55,12 @@ class UnitResult:
     kind: str  # "department" or "district"
     key: str
     name: dict[str, str]  # {"zh": …, "en": …}
-    quantitative: float | None  # 0–100, rounded; None: no scored indicator
+    quantitative: float | None  # 0–100, rounded; None: no scored indicator, or too few
     indicators: list[dict[str, Any]]  # the rows behind the quantitative score
-    coverage: dict[str, int]  # indicators, scored (in the mean), excluded
+    # indicators, scored (in the mean), excluded; counted (with a target), current (with
+    # current data), missing (no data or stale), share (weighted current/counted, 0–1),
+    # required (the rules' min_coverage)
+    coverage: dict[str, Any]
     qualitative: float | None  # 0–100, rounded; None: no rating
     ratings: list[dict[str, Any]]  # the ratings behind it (counted or superseded)
     weights_used: dict[str, float]  # the weights actually applied (after reweighting)
@@ -69,6 +73,9 @@ class UnitResult:
     grade: dict[str, str] | None  # {"key", "zh", "en"}
     rank: int | None  # among units of the same kind; ties share a rank
     notes: list[str] = field(default_factory=list)  # codes: no_indicators, no_ratings, …
+    # too few indicators with current data (share < min_coverage): no total, grade or rank
+    insufficient_data: bool = False
+    missing: list[dict[str, Any]] = field(default_factory=list)  # the indicators missing
 
     @property
     def ref(self) -> str:
@@ -94,6 +101,9 @@ class UnitResult:
             "rank": self.rank,
             "indicators_scored": self.coverage["scored"],
             "indicators": self.coverage["indicators"],
+            "coverage": self.coverage["share"],
+            "insufficient_data": self.insufficient_data,
+            "missing": ", ".join(m["indicator"] for m in self.missing),
             "tasks_rated": sum(1 for r in self.ratings if r["counted"]),
         }
 
@@ -198,9 +208,11 @@ def _quantitative(
     keys: Iterable[str],
     area: str,
     rules: Assessment,
-) -> tuple[float | None, list[dict[str, Any]], dict[str, int]]:
+) -> tuple[float | None, list[dict[str, Any]], dict[str, Any], float | None]:
+    """The quantitative score, its evidence, the coverage and the raw coverage share."""
     evidence: list[dict[str, Any]] = []
     pairs: list[tuple[float, float]] = []
+    counted: list[tuple[bool, float]] = []
     for key in keys:
         try:
             ind = plan.indicator(key)
@@ -214,10 +226,14 @@ def _quantitative(
         facts["status"] = status
         if row is None:
             facts["reason"] = "no_value"
-        score, basis = R.indicator_score(status, facts.get("progress_ratio"), rules.quantitative)
+        score, basis = R.indicator_score(
+            status, facts.get("progress_ratio"), rules.quantitative, facts.get("reason")
+        )
         weight = ind.weight if rules.quantitative.weights == "plan" else 1.0
         if score is not None:
             pairs.append((score, weight))
+        if basis != "not_scored":
+            counted.append((status not in R.MISSING, weight))
         evidence.append(
             {
                 "indicator": key,
@@ -233,8 +249,25 @@ def _quantitative(
         )
     mean = R.weighted_mean(pairs)
     n_in = sum(1 for e in evidence if e["included"])
-    coverage = {"indicators": len(evidence), "scored": n_in, "excluded": len(evidence) - n_in}
-    return mean, evidence, coverage
+    share = R.data_coverage(counted)
+    n_current = sum(1 for c, _ in counted if c)
+    coverage = {
+        "indicators": len(evidence),
+        "scored": n_in,
+        "excluded": len(evidence) - n_in,
+        "counted": len(counted),
+        "current": n_current,
+        "missing": len(counted) - n_current,
+        "share": None if share is None else R.round_half_up(share, 4),
+        "required": rules.min_coverage,
+    }
+    return mean, evidence, coverage, share
+
+
+def _missing(evidence: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The unit's indicators without current data: no value, or a value too old."""
+    keep = ("indicator", "name", "status", "reason", "latest_year", "data_age", "weight")
+    return [{k: e.get(k) for k in keep} for e in evidence if e["status"] in R.MISSING]
 
 
 def _qualitative(
@@ -370,15 +403,22 @@ def _unit(
     d = rules.decimals
     rnd = lambda x: None if x is None else R.round_half_up(x, d)  # noqa: E731
     notes: list[str] = []
-    q_raw, evidence, coverage = _quantitative(plan, rows, indicator_keys, area, rules)
+    q_raw, evidence, coverage, share = _quantitative(plan, rows, indicator_keys, area, rules)
     if q_raw is None:
         notes.append("no_indicators" if not evidence else "no_indicator_data")
+    insufficient = not R.enough_data(share, rules.min_coverage)
+    if insufficient:
+        # a grade on too few indicators is not a grade: no quantitative score, no total
+        notes.append("insufficient_data")
+        q_raw = None
     l_raw, rating_evidence = _qualitative(ratings, rules)
     if l_raw is None:
         notes.append("no_ratings")
     q, ql = rnd(q_raw), rnd(l_raw)
     base_raw, wq, wl = R.combine(q, ql, rules)
-    base = rnd(base_raw)
+    base = None if insufficient else rnd(base_raw)
+    if insufficient:
+        wq = wl = 0.0
     deductions, d_total, d_notes = _deductions(events, rules)
     adj, a_total, a_notes = _adjustments(adjustments, rules)
     notes += d_notes + a_notes
@@ -410,6 +450,8 @@ def _unit(
         grade=grade,
         rank=None,
         notes=notes,
+        insufficient_data=insufficient,
+        missing=_missing(evidence),
     )
 
 
@@ -446,7 +488,15 @@ def _comparison(plan: Plan, units: list[UnitResult]) -> dict[str, Any]:
             }
         )
     return {
-        "districts": [{"key": u.key, "name": u.name, "total": u.total} for u in districts],
+        "districts": [
+            {
+                "key": u.key,
+                "name": u.name,
+                "total": u.total,
+                "insufficient_data": u.insufficient_data,
+            }
+            for u in districts
+        ],
         "rows": rows,
     }
 

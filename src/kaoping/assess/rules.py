@@ -39,26 +39,63 @@ def round_half_up(x: float, decimals: int) -> float:
     return float(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
 
 
+#: statuses of a met target: both score ``quantitative.achieved``
+MET = ("achieved", "achieved_early")
+#: statuses scored on the progress ratio (capped at 100)
+PACED = ("ahead", "on_track", "lagging")
+#: statuses without current data: no value, or a value older than ``methods.max_data_age``
+MISSING = ("no_data", "stale")
+
+
+#: reasons for which the progress ratio does not measure the pace: the value is within the
+#: dead-band of the path (noise), or it already meets a target judged on pace
+RATIO_SET_ASIDE = ("within_deadband", "met_before_target_year")
+
+
 def indicator_score(
-    status: str, progress_ratio: float | None, rule: QuantitativeRule
+    status: str, progress_ratio: float | None, rule: QuantitativeRule, reason: str | None = None
 ) -> tuple[float | None, str]:
     """The score (0–100) of one indicator and the rule that gave it.
 
-    ``None`` means the indicator is left out of the unit's mean (no data, excluded).
+    ``None`` means the indicator is left out of the unit's mean (no data or stale data,
+    excluded; or no target). ``achieved_early`` scores as ``achieved``; ``ahead`` as
+    ``on_track``; ``stale`` as ``no_data``. When the status was set by the dead-band or by
+    a target met before its year (``reason``), the ratio is set aside and the status's
+    no-ratio score is used.
     """
-    if status == "achieved":
+    if status in MET:
         return float(rule.achieved), "achieved"
     if status == "regressing":
         return float(rule.regressing), "regressing"
-    if status in ("on_track", "lagging"):
-        if is_number(progress_ratio):
+    if status in PACED:
+        if is_number(progress_ratio) and reason not in RATIO_SET_ASIDE:
             return 100.0 * min(1.0, max(0.0, float(progress_ratio))), "progress_ratio"  # type: ignore[arg-type]
-        if status == "on_track":
-            return float(rule.on_track_no_ratio), "on_track_no_ratio"
-        return float(rule.lagging_no_ratio), "lagging_no_ratio"
-    if status == "no_data":
-        return (0.0, "no_data_zero") if rule.no_data == "zero" else (None, "no_data_excluded")
+        if status == "lagging":
+            return float(rule.lagging_no_ratio), "lagging_no_ratio"
+        return float(rule.on_track_no_ratio), "on_track_no_ratio"
+    if status in MISSING:
+        if rule.no_data == "zero":
+            return 0.0, f"{status}_zero"
+        return None, f"{status}_excluded"
     return None, "not_scored"  # monitoring only
+
+
+def data_coverage(items: Sequence[tuple[bool, float]]) -> float | None:
+    """The share of a unit's scored indicators with current data, over (current, weight)
+    pairs: Σ wᵢ over the current ones / Σ wᵢ. When every weight is 0 the indicators count
+    equally; with no indicator at all the share is None."""
+    if not items:
+        return None
+    total = sum(w for _, w in items)
+    if total <= 0:
+        return sum(1 for c, _ in items if c) / len(items)
+    return sum(w for c, w in items if c) / total
+
+
+def enough_data(share: float | None, min_coverage: float) -> bool:
+    """Whether a unit may be graded: its data coverage reaches ``min_coverage`` (exactly at
+    the threshold is enough). A unit without scored indicators is not held back by it."""
+    return share is None or share >= min_coverage - 1e-9
 
 
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:

@@ -162,4 +162,48 @@ COLUMNS: dict[str, dict[str, str]] = {
     "adjustments": {"en": "Adjustments", "zh": "调整"},
     "total": {"en": "Total", "zh": "总分"},
     "grade": {"en": "Grade", "zh": "等次"},
+    "coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
 }
+
+#: shown in place of the grade of a unit below ``min_coverage``
+INSUFFICIENT = {"en": "insufficient data", "zh": "数据不足"}
+
+
+def coverage_text(coverage: Mapping[str, Any]) -> str:
+    """A unit's data coverage for reading: ``50% (1/2)``; ``—`` without scored indicators."""
+    share = coverage.get("share")
+    if share is None:
+        return "—"
+    return f"{100 * share:.0f}% ({coverage.get('current', 0)}/{coverage.get('counted', 0)})"
+
+
+def missing_text(m: Mapping[str, Any], as_of: int, lang: str) -> str:
+    """Why an indicator counts as missing: no data, or data too old (its year and age)."""
+    year, age = m.get("latest_year"), m.get("data_age")
+    if m.get("status") != "stale" or year is None:
+        return "无数据" if lang == "zh" else "no data"
+    age = as_of - year if age is None else age
+    if lang == "zh":
+        return f"数据过旧：最新数据为{year:.0f}年，早于{as_of}年{age:.0f}年"
+    return f"data too old: latest value {year:.0f}, {age:.0f} years before {as_of}"
+
+
+def insufficient_lines(result: AssessmentResult, lang: str) -> list[str]:
+    """One line per unit with insufficient data: its coverage and the indicators missing."""
+    need = f"{100 * result.rules.get('min_coverage', 0.5):.0f}%"
+    out = []
+    for u in result.units:
+        if not u.insufficient_data:
+            continue
+        name = u.name.get("zh") if lang == "zh" else u.name.get("en") or u.name.get("zh")
+        items = "; ".join(
+            f"{m['indicator']} ({missing_text(m, result.as_of, lang)})" for m in u.missing
+        )
+        cov = coverage_text(u.coverage)
+        if lang == "zh":
+            out.append(f"{name}：数据不足（数据覆盖率 {cov}，至少需要 {need}），缺少：{items}")
+        else:
+            out.append(
+                f"{name}: insufficient data (coverage {cov}, {need} needed); missing: {items}"
+            )
+    return out

@@ -71,6 +71,8 @@ HEADERS: dict[str, dict[str, str]] = {
     "base_value": {"en": "base_value", "zh": "基期值"},
     "latest_year": {"en": "latest_year", "zh": "最新年份"},
     "latest_value": {"en": "latest_value", "zh": "最新值"},
+    "data_age": {"en": "data_age", "zh": "数据时效（年）"},
+    "year_reached": {"en": "year_reached", "zh": "达到目标年份"},
     "attainment": {"en": "attainment", "zh": "实现程度"},
     "attainment_method": {"en": "attainment_method", "zh": "实现程度算法"},
     "completion": {"en": "completion", "zh": "完成度"},

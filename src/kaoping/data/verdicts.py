@@ -1,8 +1,9 @@
 """Verdicts on qualitative targets and on the plan's steps, read from a CSV file.
 
 Columns: ``target`` (a qualitative indicator's key or a milestone's key), ``area``
-(optional), ``year``, ``verdict`` (achieved, on_track, lagging, regressing), ``evidence``
-(text or a link), ``judged_by`` (optional). A file with a bad row is rejected whole.
+(optional), ``year``, ``verdict`` (achieved, achieved_early, ahead, on_track, lagging,
+regressing), ``evidence`` (text or a link), ``judged_by`` (optional).
+A file with a bad row is rejected whole.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..errors import DataError, Problem, UsageError
 if TYPE_CHECKING:
     from ..plan.model import Plan
 
-VERDICTS = ("achieved", "on_track", "lagging", "regressing")
+VERDICTS = ("achieved", "achieved_early", "ahead", "on_track", "lagging", "regressing")
 
 
 def read_verdicts(path: str | Path, plan: Plan) -> list[dict]:

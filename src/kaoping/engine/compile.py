@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..plan.expr import Between, Compare, Number, Ref, Target, Tolerance
+from ..plan.model import parse_tolerance
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -150,6 +151,12 @@ class CompiledPlan:
     default_area: str
     areas: list[str]  # the plan's areas, in plan order
     ref_years: list[int]
+    # whether the final target can be achieved before its year (提前实现)
+    early: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    every_early: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # the indicator's own dead-band (NaN: the plan's), absolute or relative (percent)
+    deadband_abs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    deadband_rel: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n(self) -> int:
@@ -177,6 +184,10 @@ def compile_plan(plan: Plan) -> CompiledPlan:
     best = np.full(n, np.nan)
     base_v = np.full(n, np.nan)
     base_y = np.zeros(n, np.int64)
+    early = np.zeros(n, bool)
+    every_early = np.zeros(n, bool)
+    db_abs = np.full(n, np.nan)
+    db_rel = np.full(n, np.nan)
 
     quant = [[t for t in ind.quantitative if not t.parsed.every_year] for ind in inds]  # type: ignore[union-attr]
     n_slots = max([len(q) for q in quant] + [1])
@@ -194,11 +205,13 @@ def compile_plan(plan: Plan) -> CompiledPlan:
             final.set(i, last.parsed, last.year, tol_of(last), index)
             if last.parsed.ref_year is not None:
                 ref_years.add(last.parsed.ref_year)
+            early[i] = _can_be_early(last, final, i)
         ev = [t for t in ind.quantitative if t.parsed.every_year]  # type: ignore[union-attr]
         if ev:
             spec = ev[-1]
             every.set(i, spec.parsed, spec.year, tol_of(spec), index)
             every.start[i] = spec.start or plan.period.start
+            every_early[i] = bool(spec.early)
         if quant[i]:
             kind[i] = K_TARGET
         elif ev:
@@ -229,6 +242,10 @@ def compile_plan(plan: Plan) -> CompiledPlan:
         if ind.baseline is not None:
             base_v[i] = ind.baseline.value
             base_y[i] = ind.baseline.year
+        if ind.deadband is not None:
+            tol = parse_tolerance(ind.deadband)
+            (db_rel if tol.relative else db_abs)[i] = tol.value
+            (db_abs if tol.relative else db_rel)[i] = 0.0
 
     years = sorted({m.year for m in plan.milestones})
     return CompiledPlan(
@@ -257,4 +274,18 @@ def compile_plan(plan: Plan) -> CompiledPlan:
         default_area=plan.default_area,
         areas=[a.key for a in plan.areas],
         ref_years=sorted(ref_years),
+        early=early,
+        every_early=every_early,
+        deadband_abs=db_abs,
+        deadband_rel=db_rel,
     )
+
+
+def _can_be_early(spec, final: TargetArrays, i: int) -> bool:
+    """A level target can be achieved before its year; growth, change and targets relative
+    to another indicator's change or growth are judged on pace until their year."""
+    if spec.early is not None:
+        return bool(spec.early)
+    if final.measure[i] != LEVEL:
+        return False
+    return not (final.has_ref[i] and final.ref_kind[i] != REF_VALUE)

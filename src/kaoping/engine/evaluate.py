@@ -10,7 +10,6 @@ from ..errors import UsageError
 from .aggregate import effective_weights, overall, weighted_scores
 from .compile import (
     GROWTH,
-    K_EVERY_YEAR,
     K_MONITOR,
     K_QUALITATIVE,
     K_TARGET,
@@ -35,12 +34,15 @@ from .measures import (
 from .options import Options
 from .pace import path_value, project, rates, trend_fit, year_reached
 from .result import Evaluation
+from .status import apply_every_year, apply_stale, deadband, pace_status
+from .status import year_reached as first_met_year
 from .table import Table
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
 
-VERDICTS = ("achieved", "on_track", "lagging", "regressing")
+# the verdicts a qualitative target or a step can be given (as kaoping.data.verdicts)
+VERDICTS = ("achieved", "achieved_early", "ahead", "on_track", "lagging", "regressing")
 
 
 def evaluate(
@@ -64,11 +66,12 @@ def evaluate(
     core = _indicators(cp, cube, as_of, opts)
     ev = check_every_year(cp.every, cube.values, cube.y0, as_of)
     core.update(_every_year_summary(cp, ev, as_of - cube.y0))
-    _apply_every_year(cp, core, as_of - cube.y0, cube.y0)
+    apply_every_year(cp, core, as_of - cube.y0, cube.y0)
+    apply_stale(cp, core, as_of - cube.y0, opts)
     _apply_verdicts(plan, cp, cube, core, verdicts, as_of)
     scores, eff = _scores(cp, cube, core, opts)
     core["weight_effective"] = eff
-    indicators = _indicator_frame(plan, cp, cube, core)
+    indicators = _indicator_frame(plan, cp, cube, core, as_of)
     return Evaluation(
         plan_id=plan.id,
         plan_version=plan.version,
@@ -154,45 +157,51 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
     reach = year_reached(icpt, slope, geo, target_x)
     toward = np.sign(slope) == np.sign(target_x - x)
     reach = np.where(toward & np.isfinite(reach), np.maximum(reach, tl), np.nan)
-    reach = np.where(met, tl, reach)
+    reach = np.where(met, np.nan, reach)
+    reached = first_met_year(cp, V, tl, xr, tr, met)
 
-    # status
-    th = opts.thresholds
+    # status (docs/methods.md §7)
     # a NaN bound means the referenced indicator has no value: nothing to compare with
     has_value = ~np.isnan(m) & ~np.isnan(lo) & ~np.isnan(hi)
     att = np.where(has_value, att, np.nan)
     comp = np.where(has_value, comp, np.nan)
     maintain = ~np.isnan(x0) & np.isnan(e0) & has_value
-    status = np.full(x.shape, "no_data", dtype=object)
-    reason = np.full(x.shape, "", dtype=object)
-    band_label = np.full(x.shape, "", dtype=object)
-    with np.errstate(invalid="ignore"):
-        on = pace >= th.on
-        moderate = (pace >= th.moderate) & ~on
-        some = (pace >= th.floor) & ~on & ~moderate
-        away = pace < th.floor
-    band_label[on] = "on_track"
-    band_label[moderate] = "moderate"
-    band_label[some] = "insufficient"
-    band_label[away] = "away"
-    status[on] = "on_track"
-    status[moderate | some] = "lagging"
-    status[away] = "regressing"
-    no_pace = np.isnan(pace) & has_value
+    d = deadband(cp, opts, expected)
+    status, band_label, reason = pace_status(
+        pace,
+        opts,
+        x=x,
+        x0=x0,
+        expected=expected,
+        target_x=target_x,
+        d=d,
+        has_pace_span=(tl > t0) & (t0 >= 0),
+    )
+    judged = status != "no_data"
+    no_pace = ~judged & has_value
     passed = tl >= T
     status[no_pace & passed] = "lagging"
     reason[no_pace & passed] = "target_year_passed"
-    status[no_pace & ~passed] = "no_data"
-    # once the target year has passed an unmet target cannot be on track
-    late = on & passed & ~met
-    status[late] = "lagging"
-    reason[late] = "target_year_passed"
     reason[no_pace & ~passed & np.isnan(x0)] = "no_baseline"
     reason[no_pace & ~passed & ~np.isnan(x0)] = "no_later_value"
+    # once the target year has passed an unmet target cannot be on track
+    late = np.isin(status, ("ahead", "on_track")) & passed & ~met
+    status[late] = "lagging"
+    reason[late] = "target_year_passed"
     status[maintain & ~met] = "regressing"
     reason[maintain] = "baseline_met_target"
-    status[met] = "achieved"
-    reason[met] = ""
+    # met: achieved from the target year on; before it, early for a level target, and on
+    # pace (at least on track) for growth, change and relative targets
+    early = np.broadcast_to(cp.early[:, None], x.shape)
+    final = met & passed
+    early_ok = met & ~passed & early
+    on_pace = met & ~passed & ~early
+    status[final] = "achieved"
+    reason[final] = ""
+    status[early_ok] = "achieved_early"
+    reason[early_ok] = ""
+    status[on_pace] = np.where(status[on_pace] == "ahead", "ahead", "on_track")
+    reason[on_pace] = "met_before_target_year"
     status[~has_value] = "no_data"
     reason[np.isnan(x)] = "no_value"
     reason[~np.isnan(x) & ~has_value] = np.where(
@@ -214,6 +223,7 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
         pace,
         proj_x,
         reach,
+        reached,
         m,
         m0,
     ):
@@ -262,6 +272,7 @@ def _indicators(cp: CompiledPlan, cube: Cube, as_of: int, opts: Options) -> dict
         "projected_value": proj_x,
         "projected_met": proj_met & ~np.isnan(proj_x),
         "projected_year": reach,
+        "year_reached": reached,
         "trend": trend.astype(object),
         "slope": slope,
         "status": status,
@@ -281,25 +292,6 @@ def _every_year_summary(cp: CompiledPlan, ev: dict, as_of_idx: int) -> dict[str,
         "constraint_last_year": ev["last_checked"],
         "constraint_last_held": ev["last_held"],
     }
-
-
-def _apply_every_year(cp: CompiledPlan, core: dict, as_of_idx: int, y0: int) -> None:
-    """Indicators whose only target is an every-year constraint take their status from it.
-
-    All years held: achieved once the constraint's last year is reached, on track before;
-    any year failed: lagging; no year with data: no data.
-    """
-    only = np.broadcast_to((cp.kind == K_EVERY_YEAR)[:, None], core["status"].shape)
-    n = core["years_checked"]
-    all_held = (core["years_held"] == n) & (n > 0)
-    ended = np.broadcast_to(((cp.every.year - y0) <= as_of_idx)[:, None], n.shape)
-    st = np.where(
-        n == 0, "no_data", np.where(all_held, np.where(ended, "achieved", "on_track"), "lagging")
-    )
-    core["status"] = np.where(only, st, core["status"]).astype(object)
-    core["reason"] = np.where(only, np.where(n == 0, "no_value", ""), core["reason"]).astype(object)
-    core["attainment"] = np.where(only, core["constraint_share"], core["attainment"])
-    core["met"] = np.where(only, all_held, core["met"])
 
 
 def _apply_verdicts(
@@ -425,7 +417,7 @@ def _year_col(idx: np.ndarray, y0: int) -> np.ndarray:
     return np.where(idx >= 0, idx + y0, np.nan)
 
 
-def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> Table:
+def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict, as_of: int) -> Table:
     n_i, n_a = core["latest_value"].shape
     flat = lambda a: np.asarray(a).reshape(n_i * n_a)  # noqa: E731
     per_ind = lambda a: np.repeat(np.asarray(a, dtype=object), n_a)  # noqa: E731
@@ -496,6 +488,9 @@ def _indicator_frame(plan: Plan, cp: CompiledPlan, cube: Cube, core: dict) -> Ta
     ).astype(object)
     py = flat(core["projected_year"]).astype(float)
     df["projected_year"] = np.where(np.isfinite(py), np.ceil(py - 1e-9) + y0, np.nan)
+    df["year_reached"] = _year_col(np.nan_to_num(flat(core["year_reached"]), nan=-1), y0)
+    df["data_age"] = as_of - df["latest_year"]
+    df["stale"] = flat(core["stale"]).astype(bool)
     df["years_checked"] = flat(core["years_checked"]).astype(int)
     df["years_held"] = flat(core["years_held"]).astype(int)
     df["constraint_last_year"] = _year_col(flat(core["constraint_last_year"]), y0)

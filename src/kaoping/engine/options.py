@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import UsageError
+from ..plan.model import parse_tolerance
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -21,9 +22,10 @@ class Thresholds:
 
     ``measure`` is ``progress`` (进度比: progress since the base against the expected
     path) or ``rate`` (observed annual change against the change required).
-    A pace at or above ``on`` is on track; at or above ``moderate`` lagging with
-    moderate progress; at or above ``floor`` lagging with insufficient progress; below
-    ``floor`` regressing (moving away from the target).
+    A pace at or above ``ahead`` is ahead of schedule (快于预期); at or above ``on`` on
+    track (基本符合预期); at or above ``moderate`` lagging with moderate progress; at or
+    above ``floor`` lagging with insufficient progress; below ``floor`` regressing
+    (moving away from the target).
     """
 
     name: str
@@ -32,6 +34,7 @@ class Thresholds:
     moderate: float
     floor: float
     source: str
+    ahead: float = 1.1
 
 
 THRESHOLDS: dict[str, Thresholds] = {
@@ -73,11 +76,30 @@ class Options:
     aggregation: Aggregation = "arithmetic"
     min_coverage: float = 0.5
     baseline_window: int = 1
+    max_data_age: int = 2
+    # the dead-band around the expected path: (value, relative?) — "1%" is (1.0, True)
+    deadband: tuple[float, bool] = (1.0, True)
+    # overrides of the named set's thresholds: {"ahead"|"on"|"moderate"|"floor": value}
+    threshold_overrides: dict[str, float] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_plan(cls, plan: Plan, **overrides: object) -> Options:
         m = plan.methods
-        opts = cls(m.attainment, m.status, m.aggregation, m.min_coverage, m.baseline_window)
+        db = parse_tolerance(m.deadband)
+        opts = cls(
+            m.attainment,
+            m.status,
+            m.aggregation,
+            m.min_coverage,
+            m.baseline_window,
+            m.max_data_age,
+            (db.value, db.relative),
+            {
+                ("on" if k == "on_track" else k): v
+                for k, v in m.thresholds.model_dump().items()
+                if v is not None
+            },
+        )
         clean = {k: v for k, v in overrides.items() if v is not None}
         opts = replace(opts, **clean)  # type: ignore[arg-type]
         opts.check()
@@ -96,7 +118,17 @@ class Options:
             raise UsageError(f"unknown aggregation {self.aggregation!r} (arithmetic, geometric)")
         if not 0.0 <= self.min_coverage <= 1.0:
             raise UsageError("min_coverage is a share between 0 and 1")
+        if self.max_data_age < 0:
+            raise UsageError("max_data_age is a number of years, 0 or more")
+        th = self.thresholds
+        if not th.floor <= th.moderate <= th.on <= th.ahead:
+            raise UsageError(
+                "the status thresholds must not decrease: floor <= moderate <= on <= ahead "
+                f"(here {th.floor}, {th.moderate}, {th.on}, {th.ahead})"
+            )
 
     @property
     def thresholds(self) -> Thresholds:
-        return THRESHOLDS[self.status]
+        """The named set, with the plan's overrides (``methods.thresholds``) applied."""
+        base = THRESHOLDS[self.status]
+        return replace(base, **self.threshold_overrides) if self.threshold_overrides else base

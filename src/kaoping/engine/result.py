@@ -14,7 +14,18 @@ from .table import Table
 if TYPE_CHECKING:
     import pandas as pd
 
-STATUSES = ("achieved", "on_track", "lagging", "regressing", "no_data", "monitoring")
+# every status an indicator can have (docs/methods.md §7), in the order summaries list them
+STATUSES = (
+    "achieved",
+    "achieved_early",
+    "ahead",
+    "on_track",
+    "lagging",
+    "regressing",
+    "stale",
+    "no_data",
+    "monitoring",
+)
 
 
 @dataclass

@@ -29,6 +29,7 @@ _CODES = {
     "string_pattern_mismatch": "bad-key",
     "bad_expression": "bad-expression",
     "bad_tolerance": "bad-tolerance",
+    "bad_thresholds": "bad-thresholds",
     "target_form": "target-form",
     "too_short": "empty-list",
     "greater_than_equal": "out-of-range",

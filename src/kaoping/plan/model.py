@@ -173,6 +173,11 @@ class TargetSpec(_Model):
     qualitative: Text | None = None
     tolerance: str | None = Field(default=None, description="'2' absolute or '5%' relative")
     start: Year | None = Field(default=None, description="first year of an every-year constraint")
+    early: bool | None = Field(
+        default=None,
+        description="whether the target can be achieved before its year (提前实现); by default "
+        "a level target can, an average-growth, change, relative or every-year target cannot",
+    )
     text: Text | None = Field(default=None, description="the plan's own words for this target")
     _parsed: Target | None = PrivateAttr(default=None)
 
@@ -214,8 +219,13 @@ class TargetSpec(_Model):
         return parse_tolerance(self.tolerance) if self.tolerance is not None else None
 
 
+def _indicator_extra(schema: dict[str, Any]) -> None:
+    _indicator_schema(schema)
+    _number_or_text(schema, "deadband")
+
+
 class Indicator(_Model):
-    model_config = ConfigDict(json_schema_extra=_indicator_schema)
+    model_config = ConfigDict(json_schema_extra=_indicator_extra)
 
     key: Key
     name: Text
@@ -233,8 +243,25 @@ class Indicator(_Model):
     baseline: Baseline | None = None
     bounds: Bounds | None = None
     goalposts: Goalposts | None = None
+    deadband: str | None = Field(
+        default=None,
+        description="noise band around the expected path: '0.2' absolute or '1%' relative; "
+        "overrides methods.deadband",
+    )
     targets: list[TargetSpec] = Field(default_factory=list)
     notes: Text | None = None
+
+    @field_validator("deadband", mode="before")
+    @classmethod
+    def _deadband_number(cls, v: Any) -> Any:
+        return _tolerance_text(v)
+
+    @field_validator("deadband")
+    @classmethod
+    def _deadband(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_tolerance(v)
+        return v
 
     @field_validator("targets", mode="before")
     @classmethod
@@ -259,24 +286,61 @@ class Indicator(_Model):
         return bool(self.targets) and not self.quantitative
 
 
+class StatusThresholds(_Model):
+    """Overrides of the named threshold set's pace thresholds (see docs/methods.md §7)."""
+
+    ahead: float | None = Field(default=None, description="pace at or above: ahead (快于预期)")
+    on_track: float | None = Field(
+        default=None, description="pace at or above: on track (基本符合预期)"
+    )
+    moderate: float | None = Field(default=None, description="pace at or above: lagging, moderate")
+    floor: float | None = Field(
+        default=None, description="pace below: regressing (moving away from the target)"
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> StatusThresholds:
+        given = [v for v in (self.floor, self.moderate, self.on_track, self.ahead) if v is not None]
+        if given != sorted(given):
+            raise PydanticCustomError(
+                "bad_thresholds",
+                "the thresholds must not decrease: floor <= moderate <= on_track <= ahead",
+            )
+        return self
+
+
 class Methods(_Model):
     """The plan's default methods; each can be overridden when evaluating."""
 
-    model_config = ConfigDict(json_schema_extra=lambda s: _number_or_text(s, "about_tolerance"))
+    model_config = ConfigDict(
+        json_schema_extra=lambda s: _number_or_text(s, "about_tolerance", "deadband")
+    )
 
     attainment: Literal["ratio", "distance", "goalposts"] = "ratio"
     status: Literal["time_half", "sdr", "eurostat"] = "time_half"
+    thresholds: StatusThresholds = Field(default_factory=StatusThresholds)
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
     min_coverage: float = Field(default=0.5, ge=0, le=1)
     about_tolerance: str = "5%"
     baseline_window: int = Field(default=1, ge=0, le=20)
+    max_data_age: int = Field(
+        default=2,
+        ge=0,
+        le=100,
+        description="a latest value more than this many years before the as-of year is stale",
+    )
+    deadband: str = Field(
+        default="1%",
+        description="noise band around the expected path within which an indicator is on track: "
+        "'1%' of the expected value, or an absolute '0.2'",
+    )
 
-    @field_validator("about_tolerance", mode="before")
+    @field_validator("about_tolerance", "deadband", mode="before")
     @classmethod
     def _tol_number(cls, v: Any) -> Any:
         return _tolerance_text(v)
 
-    @field_validator("about_tolerance")
+    @field_validator("about_tolerance", "deadband")
     @classmethod
     def _tol(cls, v: str) -> str:
         parse_tolerance(v)
@@ -359,6 +423,13 @@ class Assessment(_Model):
     districts: list[Key] | None = None
     weights: AssessmentWeights = Field(default_factory=AssessmentWeights)
     missing_part: Literal["reweight", "zero"] = "reweight"
+    min_coverage: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="the least share of a unit's scored indicators (weighted as the "
+        "quantitative part) with current data for the unit to get a total, a grade and a rank",
+    )
     quantitative: QuantitativeRule = Field(default_factory=QuantitativeRule)
     qualitative: QualitativeRule = Field(default_factory=QualitativeRule)
     deductions: Deductions = Field(default_factory=lambda: Deductions())

@@ -265,7 +265,8 @@ def _describe(page: dict, lang: str) -> str:
 
 
 def bar_chart(items: list[dict], title: str, lang: str, chart_id: str) -> Markup:
-    """Horizontal bars of scores (0–1) with the value written beside each bar.
+    """Horizontal bars of scores (0–100, as the engine gives them) with the value written
+    beside each bar; the full width is 100.
 
     ``items``: dicts with ``name`` and ``score`` (None draws "not scored")."""
     W = 640
@@ -273,7 +274,7 @@ def bar_chart(items: list[dict], title: str, lang: str, chart_id: str) -> Markup
     ml = 190 if lang == "en" else 150
     mr = 70
     H = 12 + row * len(items)
-    top = max([1.0] + [i["score"] for i in items if i.get("score") is not None])
+    top = max([100.0] + [i["score"] for i in items if i.get("score") is not None])
     out = [
         f'<svg class="chart bars" id="{escape(chart_id)}" viewBox="0 0 {W} {H}" role="img" '
         f'aria-labelledby="{escape(chart_id)}-title" xmlns="http://www.w3.org/2000/svg">',
@@ -300,8 +301,8 @@ def bar_chart(items: list[dict], title: str, lang: str, chart_id: str) -> Markup
         w = round(max(0.0, s) / top * (W - ml - mr), 1)
         out.append(
             f'<rect class="bar" x="{ml}" y="{y + 4}" width="{w}" height="{row - 10}" '
-            f'fill="{SERIES}"><title>{escape(name)}: {100 * s:.1f}</title></rect>'
+            f'fill="{SERIES}"><title>{escape(name)}: {s:.1f}</title></rect>'
         )
-        out.append(f'<text x="{W - mr + 6}" y="{y + 19}" class="bar-value">{100 * s:.1f}</text>')
+        out.append(f'<text x="{W - mr + 6}" y="{y + 19}" class="bar-value">{s:.1f}</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .labels import STATUS, t
-from .scorecard import fmt_number, fmt_pct, scorecard, scorecard_rows
+from .labels import STATUS, t, word
+from .scorecard import fmt_number, fmt_pct, fmt_score, scorecard, scorecard_rows
 
 if TYPE_CHECKING:
     from ..engine.result import Evaluation
@@ -38,7 +38,7 @@ W: dict[str, dict[str, str]] = {
     "base_year": {"en": "Base year", "zh": "基期年"},
     "summary": {"en": "Summary", "zh": "摘要"},
     "scores": {"en": "Overall and group scores", "zh": "总体与分组得分"},
-    "lenses": {"en": "The five types", "zh": "五型城市"},
+    "lenses": {"en": "Scores by lens", "zh": "分类视角得分"},
     "lens_scores": {"en": "Scores by lens", "zh": "分类视角得分"},
     "steps": {"en": "The plan's steps and their verdicts", "zh": "发展步骤及评定"},
     "milestones": {"en": "Milestone values met", "zh": "阶段目标达成情况"},
@@ -47,9 +47,27 @@ W: dict[str, dict[str, str]] = {
     "sources": {"en": "Data sources", "zh": "数据来源"},
     "reproduce": {"en": "How to reproduce this report", "zh": "如何复现本报告"},
     "overall": {"en": "Overall", "zh": "总体"},
+    "overall_score": {"en": "Overall score", "zh": "总体得分"},
     "group": {"en": "Group", "zh": "分组"},
     "category": {"en": "Category", "zh": "类别"},
     "score": {"en": "Score", "zh": "得分"},
+    "score_means": {
+        "en": "Score: attainment of the targets (0–100)",
+        "zh": "得分：目标实现程度（0–100）",
+    },
+    "status_means": {
+        "en": "Status: pace against the path to the target",
+        "zh": "状态：相对目标路径的进度",
+    },
+    "meaning": {"en": "Meaning", "zh": "含义"},
+    "note": {"en": "Note", "zh": "说明"},
+    "statuses": {"en": "Statuses", "zh": "状态说明"},
+    "data_age": {"en": "Data age", "zh": "数据时效"},
+    "year_reached": {"en": "Year the target was met", "zh": "达到目标的年份"},
+    "max_data_age": {
+        "en": "Data older than this many years before the as-of year are too old",
+        "zh": "数据早于评估年超过此年数即为过旧",
+    },
     "coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
     "scored": {"en": "Scored", "zh": "参与评分"},
     "with_data": {"en": "With data", "zh": "有数据"},
@@ -87,8 +105,8 @@ W: dict[str, dict[str, str]] = {
     "attainment_method": {"en": "Attainment method", "zh": "实现程度计算方法"},
     "status_method": {"en": "Status rule", "zh": "进度判定规则"},
     "thresholds": {
-        "en": "Thresholds (on track / moderate / floor)",
-        "zh": "阈值（正常/一般/下限）",
+        "en": "Thresholds (ahead / on track / moderate / floor)",
+        "zh": "阈值（快于预期/基本符合预期/一般/下限）",
     },
     "aggregation": {"en": "Aggregation of scores", "zh": "得分汇总方法"},
     "min_coverage": {"en": "Minimum data coverage to score", "zh": "评分所需最低数据覆盖率"},
@@ -116,14 +134,24 @@ W: dict[str, dict[str, str]] = {
 
 METHOD_TEXT = {
     "ratio": {
-        "en": "attainment is the latest value's progress from the baseline towards the target, "
-        "as a share of the whole way (capped at 100%).",
-        "zh": "实现程度为最新值自基期向目标推进的距离占全程的比例（最高100%）。",
+        "en": "attainment is the ratio of the latest value to the target (value/target for a "
+        "target to reach, target/value for a ceiling), at most 100%; a score is the weighted "
+        "mean attainment of its indicators on a scale of 0–100.",
+        "zh": "实现程度为最新值与目标值之比（正指标为实际值/目标值，逆指标为目标值/实际值），"
+        "最高100%；得分为各指标实现程度的加权平均，按0–100计。",
+    },
+    "distance": {
+        "en": "attainment is the share of the way from the baseline to the target covered "
+        "(distance to target), at most 100%; a score is the weighted mean attainment of its "
+        "indicators on a scale of 0–100.",
+        "zh": "实现程度为自基期向目标推进的距离占全程的比例（最高100%）；得分为各指标实现程度的"
+        "加权平均，按0–100计。",
     },
     "time_half": {
-        "en": "an indicator is on track when its progress keeps up with the share of the plan "
-        "period that has elapsed (“half the time, half the task”).",
-        "zh": "指标完成进度不低于规划期时间进度即为进度正常（“时间过半、任务过半”）。",
+        "en": "the status measures pace: an indicator is on track when its progress keeps up "
+        "with the share of the plan period that has elapsed (“half the time, half the task”).",
+        "zh": "状态衡量进度：指标完成进度不低于规划期时间进度即为基本符合预期"
+        "（“时间过半、任务过半”）。",
     },
 }
 
@@ -133,7 +161,20 @@ def w(key: str, lang: str) -> str:
 
 
 def score_text(v: float | None) -> str:
-    return "—" if v is None else f"{100 * v:.1f}"
+    """A score as printed: 0–100 (as the engine gives it) with one decimal."""
+    return fmt_score(v)
+
+
+def _score_with_meaning(v: float | None, lang: str) -> str:
+    """A score and what it measures: "77.5 — attainment of the targets (0–100)"."""
+    if v is None:
+        return score_text(v)
+    return f"{score_text(v)} — {word('score_meaning', lang)}"
+
+
+def _status_header(lang: str) -> str:
+    m = word("status_meaning", lang)
+    return f"{w('status', lang)}（{m}）" if lang == "zh" else f"{w('status', lang)} ({m})"
 
 
 def _num(v: Any) -> float | None:
@@ -339,38 +380,52 @@ def _pace_text(i: dict, lang: str) -> str:
 
 
 def _projection_text(i: dict, lang: str) -> str:
+    """The projection on the fitted trend: the value projected for the target year and,
+    for a target not met, the year it is projected to be met, marked "~" as a projection
+    (a met target's observed year is in its own row)."""
     pr = i["projection"]
-    if pr["value"] is None and pr["year"] is None:
-        return "—"
     parts = []
     if pr["value"] is not None and i["target_year"] is not None:
         parts.append(f"{i['target_year']}: {_value(pr['value'], i['unit'])}")
-    if pr["year"] is not None:
-        parts.append(
-            f"预计{pr['year']}年达到目标"
-            if lang == "zh"
-            else f"target reached, or projected to be reached, in {pr['year']}"
-        )
-    elif pr["value"] is not None:
-        parts.append("预计未能如期实现" if lang == "zh" else "not projected to be met in time")
+    if not i["met"] and i["year_reached"] is None:
+        if pr["year"] is not None:
+            parts.append(
+                f"预计约{pr['year']}年（~{pr['year']}）达到目标"
+                if lang == "zh"
+                else f"projected to meet the target ~{pr['year']}"
+            )
+        elif pr["value"] is not None:
+            parts.append("预计未能如期实现" if lang == "zh" else "not projected to be met in time")
+    if not parts:
+        return "—"
     return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def _data_age_text(i: dict, lang: str) -> str:
+    text = i["data_age_text"] or "—"
+    if i["stale"]:
+        text += "（数据过旧）" if lang == "zh" else " (data too old)"
+    return text
 
 
 def _indicator_rows(i: dict, lang: str, latest_source: str) -> list[tuple[str, str]]:
     target = i["target_text"] or i["target"] or "—"
     rows = [
         (
-            w("status", lang),
+            _status_header(lang),
             i["status_label"] + (f" — {i['reason_label']}" if i["reason_label"] else ""),
         ),
         (w("base", lang), _value(i["base"]["value"], i["unit"], i["base"]["year"])),
         (w("latest", lang), _value(i["latest"]["value"], i["unit"], i["latest"]["year"])),
+        (w("data_age", lang), _data_age_text(i, lang)),
         (w("target", lang), f"{target}" + (f" ({i['target_year']})" if i["target_year"] else "")),
         (w("expected", lang), _value(i["expected"], i["unit"])),
         (w("attainment", lang), fmt_pct(i["attainment"])),
         (w("pace", lang), _pace_text(i, lang)),
-        (w("projection", lang), _projection_text(i, lang)),
     ]
+    if i["year_reached"] is not None:
+        rows.append((w("year_reached", lang), str(i["year_reached"])))
+    rows.append((w("projection", lang), _projection_text(i, lang)))
     if latest_source:
         rows.append((w("latest_source", lang), latest_source))
     return rows
@@ -381,19 +436,22 @@ def _join(names: list[str], lang: str) -> str:
 
 
 def _summary(card: dict, lang: str) -> list[dict]:
-    c = card["status_counts"]
+    c = {k: card["status_counts"].get(k, 0) for k in STATUS} | card["status_counts"]
     n = sum(c.values())
     o = card["overall"]
     area = card["area"]["name"]
     year = card["as_of"]
     min_cov = card["method"]["min_coverage"]
+    met = c["achieved"] + c["achieved_early"]
     out: list[dict] = []
     if lang == "zh":
+        early = f"（其中提前实现{c['achieved_early']}项）" if c["achieved_early"] else ""
         out.append(
             p(
-                f"截至{year}年，本报告对{area}的{n}项指标进行了评估：已实现{c['achieved']}项，"
-                f"进度正常{c['on_track']}项，滞后{c['lagging']}项，倒退{c['regressing']}项，"
-                f"无数据{c['no_data']}项，仅监测{c['monitoring']}项。"
+                f"截至{year}年，本报告对{area}的{n}项指标进行了评估：已实现{met}项{early}，"
+                f"快于预期{c['ahead']}项，基本符合预期{c['on_track']}项，滞后{c['lagging']}项，"
+                f"倒退{c['regressing']}项，数据过旧{c['stale']}项，无数据{c['no_data']}项，"
+                f"仅监测{c['monitoring']}项。"
             )
         )
         cover = (
@@ -403,15 +461,20 @@ def _summary(card: dict, lang: str) -> list[dict]:
         if o["score"] is None:
             text = f"总体不予评分：{cover}，低于规划要求的{fmt_pct(min_cov)}。"
         else:
-            text = f"总体得分为{score_text(o['score'])}（满分100）；{cover}。"
+            text = (
+                f"总体得分为{score_text(o['score'])}（满分100）——{word('score_meaning', lang)}；"
+                f"{cover}。"
+            )
         out.append(p(text))
     else:
+        early = f" ({c['achieved_early']} of them early)" if c["achieved_early"] else ""
         out.append(
             p(
                 f"As of {year}, this report evaluates {n} indicators for {area}: "
-                f"{c['achieved']} achieved, {c['on_track']} on track, {c['lagging']} lagging, "
-                f"{c['regressing']} regressing, {c['no_data']} without data and "
-                f"{c['monitoring']} monitored only."
+                f"{met} achieved{early}, {c['ahead']} ahead of schedule, "
+                f"{c['on_track']} on track, {c['lagging']} lagging, "
+                f"{c['regressing']} moving away from the target, {c['stale']} with data too old, "
+                f"{c['no_data']} without data and {c['monitoring']} monitored only."
             )
         )
         cover = (
@@ -424,8 +487,12 @@ def _summary(card: dict, lang: str) -> list[dict]:
                 f"{fmt_pct(min_cov)}."
             )
         else:
-            text = f"The overall score is {score_text(o['score'])} out of 100; {cover}."
+            text = (
+                f"The overall score is {score_text(o['score'])} out of 100 — "
+                f"{word('score_meaning', lang)}; {cover}."
+            )
         out.append(p(text))
+    out.append(p(word("score_vs_status", lang), "note"))
     scored = [g for g in card["groups"] if g["score"] is not None]
     if len(scored) >= 2:
         best = max(scored, key=lambda g: g["score"])
@@ -440,13 +507,25 @@ def _summary(card: dict, lang: str) -> list[dict]:
             )
         )
     inds = [i for g in card["groups"] for i in g["indicators"]]
-    achieved = [i["name"] for i in inds if i["status"] == "achieved"]
+    early_mark = "（提前实现）" if lang == "zh" else " (early)"
+    achieved = [
+        i["name"] + (early_mark if i["status"] == "achieved_early" else "")
+        for i in inds
+        if i["status"] in ("achieved", "achieved_early")
+    ]
     off = [
         f"{i['name']}（{i['status_label']}）"
         if lang == "zh"
         else f"{i['name']} ({i['status_label']})"
         for i in inds
         if i["status"] in OFF_TRACK
+    ]
+    stale = [
+        f"{i['name']}（{i['data_age_text']}）"
+        if lang == "zh"
+        else f"{i['name']} ({i['data_age_text']})"
+        for i in inds
+        if i["status"] == "stale"
     ]
     if achieved:
         out.append(
@@ -466,6 +545,14 @@ def _summary(card: dict, lang: str) -> list[dict]:
         )
     else:
         out.append(p(w("none_off_track", lang)))
+    if stale:
+        out.append(
+            p(
+                ("数据过旧、不判断进度的指标：" if lang == "zh" else "Data too old to judge pace: ")
+                + _join(stale, lang)
+                + ("。" if lang == "zh" else ".")
+            )
+        )
     for s in card["steps"]:
         if not s["due"]:
             continue
@@ -560,16 +647,19 @@ def evaluation_document(
 
     # summary
     counts = card["status_counts"]
+    meanings = {x["status"]: x["meaning"] for x in card["legend"]}
     sections.append(
         {
             "id": "summary",
             "blocks": [
                 h(w("summary", lang), anchor="summary"),
                 *_summary(card, lang),
+                p(w("status_means", lang), "legend-title"),
                 table(
-                    [w("status", lang), w("count", lang)],
-                    [[t(STATUS, k, lang), v] for k, v in counts.items()],
+                    [w("status", lang), w("count", lang), w("meaning", lang)],
+                    [[t(STATUS, k, lang), v, meanings.get(k, "")] for k, v in counts.items()],
                     numeric=[1],
+                    cls="legend",
                 ),
             ],
         }
@@ -602,7 +692,7 @@ def evaluation_document(
     ]
     score_cols = [
         w("group", lang),
-        w("score", lang),
+        w("score_means", lang),
         w("coverage", lang),
         w("scored", lang),
         w("with_data", lang),
@@ -613,14 +703,17 @@ def evaluation_document(
             "id": "scores",
             "blocks": [
                 h(w("scores", lang), anchor="scores", page_break=True),
+                p(w("score_means", lang) + ("。" if zh else "."), "meaning"),
                 chart("bar", w("scores", lang), bars, "chart-groups", lang),
                 table(score_cols, score_rows, numeric=[1, 2, 3, 4, 5]),
             ],
         }
     )
 
-    # lenses (the five types)
-    lens_blocks: list[dict] = [h(w("lenses", lang), anchor="lenses")]
+    # lenses (the plan's own, e.g. the five types): headed by the lens's name when it is one
+    one_lens = len(card["lenses"]) == 1
+    heading = card["lenses"][0]["name"] if one_lens else w("lenses", lang)
+    lens_blocks: list[dict] = [h(heading, anchor="lenses")]
     for lens in card["lenses"]:
         if len(card["lenses"]) > 1:
             lens_blocks.append(h(lens["name"], 3))
@@ -649,7 +742,8 @@ def evaluation_document(
                 numeric=[1, 2, 3, 4],
             )
         )
-    sections.append({"id": "lenses", "blocks": lens_blocks})
+    if card["lenses"]:
+        sections.append({"id": "lenses", "blocks": lens_blocks})
 
     # steps and milestones
     step_rows = []
@@ -693,7 +787,7 @@ def evaluation_document(
         blocks: list[dict] = [
             h(g["name"], anchor=f"group-{g['key']}", page_break=True),
             p(
-                f"{w('score', lang)} {score_text(g['score'])}"
+                f"{w('score', lang)} {_score_with_meaning(g['score'], lang)}"
                 + ("，" if zh else ", ")
                 + f"{w('coverage', lang)} {fmt_pct(g['coverage'])}"
                 + ("，" if zh else ", ")
@@ -710,7 +804,7 @@ def evaluation_document(
                     w("latest", lang),
                     w("target", lang),
                     w("attainment", lang),
-                    w("status", lang),
+                    _status_header(lang),
                 ],
                 [
                     [
@@ -760,7 +854,7 @@ def evaluation_document(
         n = notes.get(i["key"], {})
         rows = [
             (
-                w("status", lang),
+                _status_header(lang),
                 i["status_label"] + (f" — {i['reason_label']}" if i["reason_label"] else ""),
             ),
             (w("latest", lang), _value(i["latest"]["value"], i["unit"], i["latest"]["year"])),
@@ -820,9 +914,17 @@ def evaluation_document(
             if m["status"] in METHOD_TEXT
             else f"{m['status']} ({m['status_measure']})",
         ),
-        (w("thresholds", lang), f"{th['on']} / {th['moderate']} / {th['floor']}"),
+        (
+            w("thresholds", lang),
+            " / ".join(str(th[k]) for k in ("ahead", "on", "moderate", "floor") if k in th),
+        ),
         (w("aggregation", lang), m["aggregation"]),
         (w("min_coverage", lang), fmt_pct(m["min_coverage"])),
+        *(
+            [(w("max_data_age", lang), str(m["max_data_age"]))]
+            if m.get("max_data_age") is not None
+            else []
+        ),
         (w("plan_version", lang), ev.plan_version),
         (w("data_source", lang), provenance.data_source),
         (w("data_as_of", lang), provenance.data_as_of),
@@ -855,19 +957,24 @@ def evaluation_document(
     # the workbook
     rows = scorecard_rows(card)
     cols = list(rows[0].keys()) if rows else []
+    summary_rows: list[list[Any]] = [
+        [w("evaluation_report", lang), title],
+        *cover["lines"],
+        [w("data_source", lang), provenance.data_source],
+        [
+            w("overall_score", lang),
+            _score(o["score"]),
+            word("score_meaning", lang),
+        ],
+        [w("coverage", lang), _round(o["coverage"])],
+        *[[t(STATUS, k, lang), v, meanings.get(k, "")] for k, v in counts.items()],
+        [w("reproduce", lang), provenance.command],
+    ]
     workbook = [
         {
             "name": "摘要" if zh else "Summary",
-            "columns": [w("item", lang), w("value", lang)],
-            "rows": [
-                [w("evaluation_report", lang), title],
-                *cover["lines"],
-                [w("data_source", lang), provenance.data_source],
-                [w("overall", lang) + " " + w("score", lang), _round(o["score"], 100)],
-                [w("coverage", lang), _round(o["coverage"])],
-                *[[t(STATUS, k, lang), v] for k, v in counts.items()],
-                [w("reproduce", lang), provenance.command],
-            ],
+            "columns": [w("item", lang), w("value", lang), w("note", lang)],
+            "rows": [list(r) + [None] * (3 - len(r)) for r in summary_rows],
         },
         {
             "name": "指标" if zh else "Indicators",
@@ -880,7 +987,7 @@ def evaluation_document(
                 "level",
                 "key",
                 w("name", lang),
-                w("score", lang),
+                w("score_means", lang),
                 w("coverage", lang),
                 w("scored", lang),
                 w("with_data", lang),
@@ -890,7 +997,7 @@ def evaluation_document(
                     "overall",
                     "overall",
                     w("overall", lang),
-                    _round(o["score"], 100),
+                    _score(o["score"]),
                     _round(o["coverage"]),
                     o["n_scored"],
                     o["n_with_data"],
@@ -901,7 +1008,7 @@ def evaluation_document(
                     "group",
                     g["key"],
                     g["name"],
-                    _round(g["score"], 100),
+                    _score(g["score"]),
                     _round(g["coverage"]),
                     g["n_scored"],
                     g["n_with_data"],
@@ -913,7 +1020,7 @@ def evaluation_document(
                     "lens",
                     c["key"],
                     c["name"],
-                    _round(c["score"], 100),
+                    _score(c["score"]),
                     _round(c["coverage"]),
                     c["n_scored"],
                     c["n_with_data"],
@@ -921,6 +1028,7 @@ def evaluation_document(
                 for lens in card["lenses"]
                 for c in lens["categories"]
             ],
+            "formats": {3: "0.0"},
         },
         {
             "name": "来源" if zh else "Sources",
@@ -931,6 +1039,14 @@ def evaluation_document(
                 w("years", lang),
             ],
             "rows": src_rows,
+        },
+        {
+            "name": w("statuses", lang),
+            "columns": ["status", w("status", lang), w("meaning", lang), w("count", lang)],
+            "rows": [
+                [x["status"], x["label"], x["meaning"], counts.get(x["status"], 0)]
+                for x in card["legend"]
+            ],
         },
     ]
     return {
@@ -948,7 +1064,41 @@ def _round(v: float | None, scale: float = 1.0) -> float | None:
     return None if v is None else round(v * scale, 4)
 
 
+def _score(v: float | None) -> float | None:
+    """A score (0–100) in a workbook cell: one decimal, the number every view shows."""
+    return None if v is None else round(v, 1)
+
+
 # ---- the assessment report ----------------------------------------------------------
+
+#: the assessment report's own words
+AS_W: dict[str, dict[str, str]] = {
+    "data_coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
+    "insufficient": {"en": "insufficient data", "zh": "数据不足"},
+    "missing": {"en": "Indicators missing", "zh": "缺少数据的指标"},
+    "why_missing": {"en": "Why", "zh": "原因"},
+    "no_data": {"en": "no data", "zh": "无数据"},
+}
+
+
+def _coverage_text(u: dict) -> str | None:
+    """A unit's data coverage: the weighted share with current data, and n of N."""
+    c = u.get("coverage") or {}
+    if c.get("share") is None:
+        return None
+    return f"{fmt_pct(c['share'])} ({c.get('current', 0)}/{c.get('counted', 0)})"
+
+
+def _missing_why(m: dict, as_of: Any, lang: str) -> str:
+    """Why an indicator counts as missing: no data, or data too old (its year and age)."""
+    year, age = _num(m.get("latest_year")), _num(m.get("data_age"))
+    if m.get("status") != "stale" or year is None:
+        return t(AS_W, "no_data", lang)
+    if age is None and _num(as_of) is not None:
+        age = float(as_of) - year
+    if lang == "zh":
+        return f"数据过旧：最新数据为{year:.0f}年，早于{as_of}年{age:.0f}年"
+    return f"data too old: latest value {year:.0f}, {age:.0f} years before {as_of}"
 
 
 def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provenance) -> dict:
@@ -970,7 +1120,13 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
         w("total", lang),
         w("grade", lang),
         w("rank", lang),
+        t(AS_W, "data_coverage", lang),
     ]
+
+    def grade_of(u: dict) -> str | None:
+        if u.get("grade"):
+            return _loc(u.get("grade"), lang)
+        return t(AS_W, "insufficient", lang) if u.get("insufficient_data") else None
 
     def values(u: dict) -> list[Any]:
         return [
@@ -981,14 +1137,24 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
             _num(u.get("deduction_total")),
             _num(u.get("adjustment_total")),
             _num(u.get("total")),
-            _loc(u.get("grade"), lang) if u.get("grade") else None,
+            grade_of(u),
             u.get("rank"),
+            _coverage_text(u),
         ]
 
     def shown(v: Any) -> Any:
         return fmt_number(v) if isinstance(v, float) else ("—" if v is None else v)
 
     as_of = result.get("as_of", year)
+    short_units = [u for u in units if u.get("insufficient_data")]
+    required = fmt_pct(_num((result.get("rules") or {}).get("min_coverage")))
+    short_text = (
+        f"{len(short_units)}个单位数据不足（有效数据的指标加权占比低于{required}），"
+        "不计总分、不评等次、不排名次。"
+        if zh
+        else f"{len(short_units)} of them have insufficient data (less than {required} of "
+        "their indicators, by weight, with current data): no total, no grade and no rank."
+    )
     sections: list[dict] = [
         {
             "id": "results",
@@ -1001,6 +1167,7 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
                     f"{as_of}."
                 ),
                 table(cols, [[shown(v) for v in values(u)] for u in units], [2, 3, 4, 5, 6, 8]),
+                *([p(short_text)] if short_units else []),
             ],
         }
     ]
@@ -1011,6 +1178,20 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
             h(name, anchor=anchor, page_break=True),
             kv([(c, str(shown(v))) for c, v in zip(cols, values(u), strict=True)]),
         ]
+        if u.get("missing"):
+            blocks.append(h(t(AS_W, "missing", lang), 3))
+            blocks.append(
+                table(
+                    [w("indicator", lang), t(AS_W, "why_missing", lang)],
+                    [
+                        [
+                            _loc(m.get("name") or m.get("indicator"), lang),
+                            _missing_why(m, as_of, lang),
+                        ]
+                        for m in u["missing"]
+                    ],
+                )
+            )
         for label, rows in _evidence(u, lang):
             blocks.append(h(label, 3))
             if rows:
@@ -1053,6 +1234,9 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
     ]
     for u in units:
         rows: list[list[Any]] = []
+        for m in u.get("missing") or []:
+            name = _loc(m.get("name") or m.get("indicator"), lang)
+            rows.append([t(AS_W, "missing", lang), f"{name}: {_missing_why(m, as_of, lang)}"])
         for label, ev_rows in _evidence(u, lang):
             for r in ev_rows:
                 rows.append([label, "; ".join(f"{k}: {v}" for k, v in r.items() if v != "")])

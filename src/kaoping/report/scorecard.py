@@ -7,9 +7,20 @@ structure; none of them computes anything the engine computes.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .labels import PACE_BAND, REASON, STATUS, TREND, t, word
+from .labels import (
+    PACE_BAND,
+    REASON,
+    STATUS,
+    STATUS_ORDER,
+    TREND,
+    data_age_text,
+    status_legend,
+    t,
+    word,
+)
 
 if TYPE_CHECKING:
     from ..engine.result import Evaluation
@@ -57,6 +68,24 @@ def fmt_pct(v: float | None, digits: int = 0) -> str:
     return f"{100 * v:.{digits}f}%"
 
 
+def fmt_score(v: float | None) -> str:
+    """A score (0–100, as the engine gives it) with one decimal; "—" when not given."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:.1f}"
+
+
+def reached_text(i: dict) -> str:
+    """When a target was met or is projected to be met: the observed year ("2022") for a
+    met target, the projected year marked as such ("~2023") for one not met, else "—"."""
+    if i.get("year_reached") is not None:
+        return str(i["year_reached"])
+    year = i["projection"]["year"]
+    if i["met"] or year is None:
+        return "—"
+    return f"~{year}"
+
+
 def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "en") -> dict:
     """The evaluation of one area as nested, JSON-ready data in ``lang`` (en or zh)."""
     area = area or ev.areas[0]
@@ -64,9 +93,19 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
     by_key = {r["indicator"]: r for r in it.where(it["area"] == area).rows()}
     th = ev.options.thresholds
     pace_measure = "progress_ratio" if th.measure == "progress" else "rate_ratio"
+    max_age = getattr(ev.options, "max_data_age", None)
 
     def indicator_entry(ind) -> dict:
         r = by_key[ind.key]
+        latest_year = _year(r["latest_year"])
+        data_age = _num(r.get("data_age"))
+        if data_age is None and latest_year is not None and "data_age" not in r:
+            data_age = float(ev.as_of - latest_year)
+        reason = r["reason"] or None
+        if reason == "data_too_old":
+            reason_label = data_age_text(latest_year, ev.as_of, lang)
+        else:
+            reason_label = t(REASON, reason, lang) if reason else None
         return {
             "key": ind.key,
             "name": ind.name.get(lang),
@@ -84,7 +123,12 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
                 "value": _num(r["base_value"]),
                 "nearby": bool(r["base_nearby"]),
             },
-            "latest": {"year": _year(r["latest_year"]), "value": _num(r["latest_value"])},
+            "latest": {"year": latest_year, "value": _num(r["latest_value"])},
+            "data_age": data_age,
+            "data_age_text": data_age_text(latest_year, ev.as_of, lang)
+            if latest_year is not None
+            else None,
+            "stale": r["status"] == "stale",
             "attainment": _num(r["attainment"]),
             "attainment_method": r["method_used"] or None,
             "completion": _num(r["completion"]),
@@ -103,6 +147,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
                 "rate_ratio": _num(r["rate_ratio"]),
                 "compound": bool(r["compound"]),
             },
+            "year_reached": _year(r.get("year_reached")),
             "projection": {
                 "value": _num(r["projected_value"]),
                 "met": bool(r["projected_met"]),
@@ -117,8 +162,8 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "trend_label": t(TREND, r["trend"], lang) if r["trend"] else None,
             "status": r["status"],
             "status_label": t(STATUS, r["status"], lang),
-            "reason": r["reason"] or None,
-            "reason_label": t(REASON, r["reason"], lang) if r["reason"] else None,
+            "reason": reason,
+            "reason_label": reason_label,
             "evidence": r["evidence"] or None,
             "weight_effective": _num(r["weight_effective"]),
         }
@@ -192,6 +237,14 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             }
         )
     area_name = next((a.name.get(lang) for a in plan.areas if a.key == area), area)
+    n_status = Counter(str(r["status"]) for r in by_key.values())
+    status_counts = {s: n_status.get(s, 0) for s in STATUS_ORDER} | {
+        s: n for s, n in sorted(n_status.items()) if s not in STATUS_ORDER
+    }
+    ahead = getattr(th, "ahead", None)
+    thresholds = {"on": th.on, "moderate": th.moderate, "floor": th.floor}
+    if ahead is not None:
+        thresholds = {"ahead": ahead, **thresholds}
     return {
         "plan": {
             "id": plan.id,
@@ -208,17 +261,24 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "attainment": ev.options.attainment,
             "status": ev.options.status,
             "status_measure": pace_measure,
-            "thresholds": {"on": th.on, "moderate": th.moderate, "floor": th.floor},
+            "thresholds": thresholds,
             "aggregation": ev.options.aggregation,
             "min_coverage": ev.options.min_coverage,
+            "max_data_age": max_age,
         },
         "overall": score_of("overall", "overall"),
-        "status_counts": ev.status_counts(area),
+        "status_counts": status_counts,
         "groups": groups,
         "lenses": lenses,
         "steps": steps,
         "milestones": milestones,
         "labels": {k: word(k, lang) for k in ("overall", "score", "coverage", "status")},
+        "meanings": {
+            "score": word("score_meaning", lang),
+            "status": word("status_meaning", lang),
+            "score_vs_status": word("score_vs_status", lang),
+        },
+        "legend": status_legend(lang, ahead=ahead, on=th.on, floor=th.floor, max_age=max_age),
     }
 
 
@@ -234,6 +294,7 @@ CSV_COLUMNS = [
     "base_value",
     "latest_year",
     "latest_value",
+    "data_age",
     "attainment",
     "attainment_method",
     "completion",
@@ -243,6 +304,7 @@ CSV_COLUMNS = [
     "observed_rate",
     "required_rate",
     "required_rate_now",
+    "year_reached",
     "projected_value",
     "projected_year",
     "status",
@@ -269,6 +331,7 @@ def scorecard_rows(card: dict) -> list[dict]:
                     "base_value": i["base"]["value"],
                     "latest_year": i["latest"]["year"],
                     "latest_value": i["latest"]["value"],
+                    "data_age": i["data_age"],
                     "attainment": i["attainment"],
                     "attainment_method": i["attainment_method"],
                     "completion": i["completion"],
@@ -278,6 +341,7 @@ def scorecard_rows(card: dict) -> list[dict]:
                     "observed_rate": i["pace"]["observed_rate"],
                     "required_rate": i["pace"]["required_rate"],
                     "required_rate_now": i["pace"]["required_rate_now"],
+                    "year_reached": i["year_reached"],
                     "projected_value": i["projection"]["value"],
                     "projected_year": i["projection"]["year"],
                     "status": i["status"],

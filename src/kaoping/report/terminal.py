@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .labels import STATUS, t, word
-from .scorecard import fmt_number, fmt_pct
+from .labels import STATUS, SYMBOL, t, word
+from .scorecard import fmt_number, fmt_pct, reached_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 STYLE = {
     "achieved": "bold green",
+    "achieved_early": "bold green",
+    "ahead": "cyan",
     "on_track": "green",
     "lagging": "yellow",
     "regressing": "bold red",
+    "stale": "magenta",
     "no_data": "dim",
     "monitoring": "blue",
 }
@@ -36,13 +39,13 @@ def _pace(i: dict) -> str:
 
 
 def _reached(i: dict, end: int) -> str:
-    """The year the target was or is projected to be reached (on the fitted trend)."""
+    """The year a met target was first met in its current run (observed), or "~year" when a
+    target not met is projected to be met on the fitted trend."""
+    text = reached_text(i)
     year = i["projection"]["year"]
-    if i["met"]:
-        return str(i["latest"]["year"])
-    if year is None:
-        return "—"
-    return f"~{year}" if year <= end + 30 else f">{end + 30}"
+    if text.startswith("~") and year is not None and year > end + 30:
+        return f">{end + 30}"
+    return text
 
 
 def _target(i: dict) -> str:
@@ -74,17 +77,23 @@ def render(card: dict, console: Console) -> None:
         f"{word('method', lang)}: {m['attainment']} / {m['status']} / {m['aggregation']}"
     )
     overall = _score(card["overall"], lang)
-    console.print(f"[bold]{word('overall', lang)} {word('score', lang)}:[/bold] {overall}")
+    score_meaning = word("score_meaning", lang)
+    status_meaning = word("status_meaning", lang)
+    console.print(
+        f"[bold]{word('overall', lang)} {word('score', lang)}:[/bold] {overall}"
+        f"  [dim]— {score_meaning}[/dim]"
+    )
     counts = "  ".join(
-        f"[{STYLE.get(k, '')}]{t(STATUS, k, lang)} {n}[/]"
+        f"[{STYLE.get(k, '')}]{SYMBOL.get(k, '')} {t(STATUS, k, lang)} {n}[/]"
         for k, n in card["status_counts"].items()
         if n
     )
-    console.print(f"{word('counts', lang)}: {counts}")
+    console.print(f"{word('counts', lang)} [dim]({status_meaning})[/dim]: {counts}")
+    console.print(Text(word("score_vs_status", lang), style="italic"))
 
     summary = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     summary.add_column(word("groups", lang))
-    summary.add_column(word("score", lang), justify="right")
+    summary.add_column(f"{word('score', lang)} — {score_meaning}", justify="right")
     for g in card["groups"]:
         summary.add_row(g["name"], _score(g, lang))
     for lens in card["lenses"]:
@@ -106,13 +115,18 @@ def render(card: dict, console: Console) -> None:
         table.add_column(word("target", lang), overflow="fold")
         table.add_column(word("attainment", lang), justify="right")
         table.add_column(word("pace", lang), justify="right")
-        table.add_column(word("reached", lang), justify="right")
-        table.add_column(word("status", lang), min_width=12)
+        table.add_column(word("reached", lang), justify="right", overflow="fold")
+        table.add_column(
+            f"{word('status', lang)}\n[dim]{status_meaning}[/dim]", min_width=14, overflow="fold"
+        )
         for i in g["indicators"]:
             name = (
                 f"{i['name']} ({i['unit']})" if i["unit"] and i["unit"] != "verdict" else i["name"]
             )
-            status = Text(i["status_label"], style=STYLE.get(i["status"], ""))
+            status = Text(
+                f"{SYMBOL.get(i['status'], '')} {i['status_label']}".strip(),
+                style=STYLE.get(i["status"], ""),
+            )
             if i["reason_label"] and i["reason"] not in ("no_value", "no_verdict"):
                 status.append(f"\n{i['reason_label']}", style="dim")
             table.add_row(
@@ -141,7 +155,14 @@ def render(card: dict, console: Console) -> None:
                 f"  {ms['year']}: {ms['met']} {word('met', lang)} / {ms['with_data']} "
                 f"{word('with_data', lang)} / {ms['indicators']} {word('with_milestone', lang)}"
             )
+    console.print(Text(f"{word('legend', lang)} ({status_meaning})", style="bold"))
+    for x in card["legend"]:
+        console.print(
+            f"  [{STYLE.get(x['status'], '')}]{x['symbol']} {x['label']}[/]: {x['meaning']}",
+            highlight=False,
+        )
+    projected = "~ 表示预计年份" if lang == "zh" else "~ marks a projected year"
     console.print(
         f"[dim]* {'基期值取自相邻年份' if lang == 'zh' else 'baseline taken from a nearby year'}; "
-        f"{word('pace', lang)} = {card['method']['status_measure']}[/dim]"
+        f"{projected}; {word('pace', lang)} = {card['method']['status_measure']}[/dim]"
     )

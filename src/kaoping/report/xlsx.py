@@ -20,6 +20,11 @@ def render_xlsx(doc: dict) -> bytes:
             cell.font = bold
         for row in sheet["rows"]:
             ws.append([_cell(v) for v in row])
+        # number formats by column (0-based), e.g. scores with one decimal: {3: "0.0"}
+        for n, fmt in (sheet.get("formats") or {}).items():
+            for (cell,) in ws.iter_rows(min_row=2, min_col=n + 1, max_col=n + 1):
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = fmt
         ws.freeze_panes = "A2"
         for n, col in enumerate(sheet["columns"], start=1):
             width = max([len(str(col))] + [len(str(r[n - 1] or "")) for r in sheet["rows"][:200]])

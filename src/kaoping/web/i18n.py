@@ -40,7 +40,26 @@ UI: dict[str, dict[str, str]] = {
     "status": {"en": "Status", "zh": "状态"},
     "trend": {"en": "Trend", "zh": "趋势"},
     "projection": {"en": "Projection", "zh": "预测"},
-    "projected_year": {"en": "Year reached or projected", "zh": "实现或预计实现年份"},
+    "projected_year": {
+        "en": "Year the target is projected to be met",
+        "zh": "预计达到目标的年份",
+    },
+    "year_reached": {
+        "en": "Year the target was met (observed)",
+        "zh": "达到目标的年份（实际）",
+    },
+    "projected_mark": {"en": "projected", "zh": "预计"},
+    "data_age": {"en": "Data age", "zh": "数据时效"},
+    "stale_mark": {"en": "data too old", "zh": "数据过旧"},
+    "stale_note": {
+        "en": "The latest value is more than {n} years older than the year shown: no pace "
+        "is judged, and the indicator counts as having no data in the scores.",
+        "zh": "最新数据早于评估年{n}年以上：不判断进度，得分中按无数据处理。",
+    },
+    "score_meaning": {"en": "attainment of the targets (0–100)", "zh": "目标实现程度（0–100）"},
+    "status_meaning": {"en": "pace against the path to the target", "zh": "相对目标路径的进度"},
+    "legend": {"en": "What the statuses mean", "zh": "状态说明"},
+    "ahead_at": {"en": "ahead at or above", "zh": "快于预期：不低于"},
     "unit": {"en": "Unit", "zh": "单位"},
     "year": {"en": "Year", "zh": "年份"},
     "value": {"en": "Value", "zh": "数值"},
@@ -70,7 +89,7 @@ UI: dict[str, dict[str, str]] = {
     "rate_ratio": {"en": "Rate ratio", "zh": "速度比"},
     "thresholds": {"en": "Thresholds", "zh": "判定阈值"},
     "status_set": {"en": "Status rule", "zh": "判定规则"},
-    "on_track_at": {"en": "on track at or above", "zh": "进度正常：不低于"},
+    "on_track_at": {"en": "on track at or above", "zh": "基本符合预期：不低于"},
     "moderate_at": {"en": "moderate at or above", "zh": "进展一般：不低于"},
     "floor_at": {"en": "moving away below", "zh": "背离目标：低于"},
     "reason": {"en": "Reason", "zh": "原因"},
@@ -246,8 +265,8 @@ UI: dict[str, dict[str, str]] = {
     "sv_no_notices": {"en": "No notices.", "zh": "暂无通知。"},
     "sv_off_track": {"en": "Off-track indicators", "zh": "偏离目标的指标"},
     "sv_off_track_intro": {
-        "en": "An indicator that is lagging or regressing needs an explanation from its "
-        "department and a corrective task linked to it.",
+        "en": "An indicator that is lagging or moving away from its target needs an "
+        "explanation from its department and a corrective task linked to it.",
         "zh": "进展滞后或倒退的指标，须由责任部门作出说明并关联整改任务。",
     },
     "sv_open_items": {
@@ -382,6 +401,31 @@ UI.update(
         "note_adjustment_limit": {"en": "adjustments limited", "zh": "调整已达上限"},
         "note_total_clipped": {"en": "total clipped to 0–100", "zh": "总分限于 0–100"},
         "note_unknown_event_kind": {"en": "events of unknown kind ignored", "zh": "未知事项已忽略"},
+        "note_insufficient_data": {
+            "en": "insufficient data: too few indicators with current data to grade",
+            "zh": "数据不足：有效数据的指标过少，不评定等次",
+        },
+        "as_insufficient": {"en": "insufficient data", "zh": "数据不足"},
+        "as_data_coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
+        "as_coverage_current": {
+            "en": "{current} of {counted} indicators with current data (weighted {share}); "
+            "at least {required} needed for a grade",
+            "zh": "{counted} 项指标中 {current} 项有有效数据（加权 {share}）；"
+            "评定等次至少需要 {required}",
+        },
+        "as_missing": {"en": "Indicators missing", "zh": "缺少数据的指标"},
+        "as_missing_no_data": {"en": "no data", "zh": "无数据"},
+        "as_missing_stale": {
+            "en": "data too old: latest value {year}, {age} years before {as_of}",
+            "zh": "数据过旧：最新数据为{year}年，早于{as_of}年{age}年",
+        },
+        "as_insufficient_help": {
+            "en": "Units with too few indicators with current data (below the minimum "
+            "coverage) get no total, no grade and no rank.",
+            "zh": "有效数据的指标低于最低覆盖率的单位，不计总分、不评等次、不排名次。",
+        },
+        "basis_stale_excluded": {"en": "data too old: excluded", "zh": "数据过旧：不计入"},
+        "basis_stale_zero": {"en": "data too old: scores 0", "zh": "数据过旧：记 0 分"},
     }
 )
 

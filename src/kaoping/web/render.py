@@ -14,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import KaopingError
 from ..report import charts
-from ..report.scorecard import fmt_number, fmt_pct
+from ..report.labels import SYMBOL
+from ..report.scorecard import fmt_number, fmt_pct, fmt_score
 from .auth import new_csrf
 from .common import Ctx, remember_lang
 from .i18n import tr
@@ -33,6 +34,8 @@ def environment() -> Environment:
     env.globals.update(
         num=fmt_number,
         pct=fmt_pct,
+        score_text=fmt_score,
+        status_symbol=SYMBOL,
         series_chart=charts.series_chart,
         bar_chart=charts.bar_chart,
     )

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ..data.verdicts import VERDICTS
 from ..errors import DataError, KaopingError, UsageError
 from .auth import ADMIN, REVIEWERS, STAFF, WRITERS, Principal, principal
 from .csrf import check_csrf
@@ -440,9 +441,6 @@ async def change_user(request: Request, username: str) -> Response:
         err = _form_error(e)
         return _users_page(request, err["status"], error=err, v={})
     return _users_page(request, changed=done, v={})
-
-
-VERDICTS = ("achieved", "on_track", "lagging", "regressing")
 
 
 def _verdicts_page(request: Request, status: int = 200, **data: Any) -> Response:

@@ -31,14 +31,20 @@ class AreaRef(_M):
 
 
 class Score(_M):
-    score: float | None = Field(description="0–1; null when coverage is below the minimum")
-    coverage: float | None
+    score: float | None = Field(
+        description="attainment of the targets on a scale of 0–100 (94.6 means 94.6 out of "
+        "100); null when the data coverage is below the minimum"
+    )
+    coverage: float | None = Field(description="share (0–1) of the scored weight with data")
     n_scored: int
     n_with_data: int
 
 
 class StatusCount(_M):
-    status: str
+    status: str = Field(
+        description="achieved, achieved_early, ahead, on_track, lagging, regressing, stale, "
+        "no_data or monitoring"
+    )
     label: str
     count: int
 
@@ -64,7 +70,23 @@ class Pace(_M):
 class Projection(_M):
     value: float | None
     met: bool
-    year: int | None = Field(description="year the target is reached or projected to be")
+    year: int | None = Field(
+        description="year the fitted trend is projected to meet the target: a projection, "
+        "only for a target not met (null when met)"
+    )
+
+
+class Meanings(_M):
+    score: str = Field(description="what a score measures: attainment of the targets (0–100)")
+    status: str = Field(description="what a status measures: pace against the path")
+    score_vs_status: str = Field(description="why score and status can disagree")
+
+
+class LegendEntry(_M):
+    status: str
+    label: str
+    symbol: str
+    meaning: str
 
 
 class IndicatorBrief(_M):
@@ -78,14 +100,22 @@ class IndicatorBrief(_M):
     target_text: str | None
     base: dict[str, Any]
     latest: YearValue
-    attainment: float | None
+    data_age: float | None = Field(description="as-of year minus the latest value's year")
+    data_age_text: str | None
+    stale: bool = Field(description="true when the latest value is too old to judge pace")
+    attainment: float | None = Field(description="share 0–1 (0.75 is 75%); null when stale")
     met: bool
+    year_reached: int | None = Field(
+        description="for a met target, the first observed year of the current run of years "
+        "in which it is met; null when not met"
+    )
     pace: Pace
     projection: Projection
     trend: str | None
     trend_label: str | None
     status: str
     status_label: str
+    reason: str | None
     reason_label: str | None
 
 
@@ -99,6 +129,8 @@ class Page(_M):
     areas: list[dict[str, Any]]
     lang: str
     approved_only: bool
+    meanings: Meanings
+    legend: list[LegendEntry]
 
 
 class GroupScore(Score):

@@ -12,9 +12,8 @@ import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from ..engine.result import STATUSES
 from ..errors import UsageError
-from ..report.labels import STATUS
+from ..report.labels import STATUS, STATUS_ORDER
 from ..report.labels import t as label
 from ..report.scorecard import scorecard
 
@@ -71,12 +70,15 @@ def _context(snap: Snapshot, area: str, lang: str) -> dict:
         "areas": [{"key": a.key, "name": a.name.get(lang), "parent": a.parent} for a in plan.areas],
         "lang": lang,
         "approved_only": snap.approved_only,
+        "meanings": c["meanings"],
+        "legend": c["legend"],
     }
 
 
 def _counts(indicators: list[dict], lang: str) -> list[dict]:
     n = Counter(i["status"] for i in indicators)
-    return [{"status": s, "label": label(STATUS, s, lang), "count": n.get(s, 0)} for s in STATUSES]
+    order = list(STATUS_ORDER) + sorted(s for s in n if s not in STATUS_ORDER)
+    return [{"status": s, "label": label(STATUS, s, lang), "count": n.get(s, 0)} for s in order]
 
 
 def _observation_index(snap: Snapshot) -> dict[tuple[str, str], list[dict]]:
@@ -186,14 +188,19 @@ def _brief(i: dict) -> dict:
         "target_text",
         "base",
         "latest",
+        "data_age",
+        "data_age_text",
+        "stale",
         "attainment",
         "met",
+        "year_reached",
         "pace",
         "projection",
         "trend",
         "trend_label",
         "status",
         "status_label",
+        "reason",
         "reason_label",
     )
     return {k: i[k] for k in keys}
@@ -479,10 +486,15 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
                 "status_label": entry["status_label"],
                 "reason": entry["reason"],
                 "reason_label": entry["reason_label"],
+                "data_age": entry["data_age"],
+                "max_data_age": getattr(ev.options, "max_data_age", None),
+                "year_reached": entry["year_reached"],
+                "projected_year": entry["projection"]["year"],
                 "thresholds": (
                     {
                         "name": th.name,
                         "measure": th.measure,
+                        "ahead": getattr(th, "ahead", None),
                         "on": th.on,
                         "moderate": th.moderate,
                         "floor": th.floor,
