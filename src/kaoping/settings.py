@@ -49,6 +49,16 @@ class Settings:
     port: int = 8000
     secure_cookies: bool = False
     login_attempts: int = 5
+    # sessions and accounts (docs/settings.md)
+    login_attempts_per_address: int = 20
+    login_window_minutes: int = 15
+    session_hours: int = 12
+    token_days: int = 90
+    token_max_days: int = 365
+    four_eyes: bool = True
+    # imports (docs/settings.md): the largest file accepted, how long an upload is kept
+    max_upload_mb: int = 20
+    import_keep_hours: int = 24
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +70,14 @@ class Settings:
             port=_int("KAOPING_PORT", 8000),
             secure_cookies=_bool("KAOPING_SECURE_COOKIES", False),
             login_attempts=_int("KAOPING_LOGIN_ATTEMPTS", 5),
+            login_attempts_per_address=_int("KAOPING_LOGIN_ATTEMPTS_PER_ADDRESS", 20),
+            login_window_minutes=_int("KAOPING_LOGIN_WINDOW_MINUTES", 15),
+            session_hours=_int("KAOPING_SESSION_HOURS", 12),
+            token_days=_int("KAOPING_TOKEN_DAYS", 90),
+            token_max_days=_int("KAOPING_TOKEN_MAX_DAYS", 365),
+            four_eyes=_bool("KAOPING_FOUR_EYES", True),
+            max_upload_mb=_int("KAOPING_MAX_UPLOAD_MB", 20),
+            import_keep_hours=_int("KAOPING_IMPORT_KEEP_HOURS", 24),
         )
         return s
 
@@ -67,7 +85,7 @@ class Settings:
         """The database URL, creating the data folder for the default SQLite file."""
         if self.database_url:
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the owner's only
         return f"sqlite:///{self.data_dir / 'kaoping.db'}"
 
     def resolved_secret_key(self) -> str:

@@ -24,10 +24,12 @@ def real_store(tmp_path, monkeypatch) -> Iterator[Store]:
     s = Store.open(f"sqlite:///{tmp_path / 'k.db'}", Settings(data_dir=tmp_path))
     s.load_plan(parse_plan(PLAN), PLAN)
     s.create_user("admin", "correct horse battery", "admin")
+    s.create_user("rita", "correct horse battery", "reviewer")
     for year, share, count in ((2020, 40, 4), (2023, 50, 6)):
         for key, value in (("share", share), ("count", count)):
             rev = s.submit("admin", key, None, year, value, source="test")
-            s.approve("admin", rev["id"])
+            # four eyes: a second person approves
+            s.approve("rita", rev["id"])
     try:
         yield s
     finally:

@@ -126,6 +126,7 @@ def test_locked_values_cannot_be_imported_over(store: Store):
 
 
 def test_warnings_need_comments(store: Store):
+    store.settings.four_eyes = False  # an administrator's own backfill, approved at once
     store.import_file("admin", csv("share,city,2021,40,,,,,"), "a.csv", approve=True)
     # a jump of 100% vs 2021; and count: 2020 baseline 20, then down to 2 → regressing
     data = csv("share,city,2022,80,,,,,", "count,city,2020,20,,,,,", "count,city,2021,2,,,,,")
@@ -170,9 +171,10 @@ def test_excel_round_trip_via_the_template(store: Store):
     dv = [d for d in ws.data_validations.dataValidation if d.type == "decimal"]
     assert dv and dv[0].formula1 == "0" and dv[0].formula2 == "100"
     assert wb["indicators"]["E2"].value == "某项占比"
-    # the untouched template imports cleanly (every row is blank)
+    # the untouched template reads cleanly (every row is blank) but is not an import
     empty = store.import_file("ann", blob, "stats.xlsx", dry_run=True)
-    assert empty.ok and empty.counts["rows"] == 0 and empty.counts["skipped"] == 4
+    assert empty.counts["rows"] == 0 and empty.counts["skipped"] == 4
+    assert [(p.code, p.line, p.field) for p in empty.errors] == [("empty-file", 2, "value")]
     for r, v in zip(range(2, 6), (40, 42, 41.5, 43), strict=True):
         ws[f"F{r}"] = v
     buf = io.BytesIO()

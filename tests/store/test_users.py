@@ -58,7 +58,9 @@ def test_user_management_needs_an_admin(store: Store):
         store.create_user("rep", PASSWORD, "reporter", actor="admin")  # no department
     with pytest.raises(UsageError):
         store.create_user("ann", PASSWORD, "viewer", actor="admin")  # exists
-    store.set_password("ann", "a new password 123", actor="ann")
+    with pytest.raises(PermissionDenied):  # oneself: only with the current password
+        store.set_password("ann", "a new password 123", actor="ann")
+    store.set_password("ann", "a new password 123", actor="ann", current=PASSWORD)
     assert store.authenticate("ann", "a new password 123")
     with pytest.raises(PermissionDenied):
         store.set_password("eve", "a new password 123", actor="ann")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,11 +43,25 @@ def csv_rows() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def post_import(url: str, token: str, body: bytes, dry_run: bool) -> dict:
+def _stamp(path) -> tuple[int, int]:
+    st = path.stat() if path.exists() else None
+    return (st.st_size, st.st_mtime_ns) if st else (0, 0)
+
+
+def get_job(url: str, token: str, job_id: str) -> dict:
+    poll = urllib.request.Request(
+        f"{url}/api/v1/imports/{job_id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(poll, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def post_import(url: str, token: str, body: bytes, dry_run: bool, poll: bool = True) -> dict:
     boundary = uuid.uuid4().hex
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="dry_run"\r\n\r\n'
         f"{'true' if dry_run else 'false'}\r\n".encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="wait"\r\n\r\n0\r\n'.encode(),
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
         "Content-Type: text/csv\r\n\r\n".encode()
         + body
@@ -65,7 +78,15 @@ def post_import(url: str, token: str, body: bytes, dry_run: bool) -> dict:
         method="POST",
     )
     with urllib.request.urlopen(req, timeout=600) as r:
-        return json.loads(r.read())
+        job = json.loads(r.read())
+    if not poll:
+        return job
+    # the import runs as a job in the background: poll it until it ends
+    while job["state"] in ("queued", "running"):
+        time.sleep(0.2)
+        job = get_job(url, token, job["id"])
+    assert job["state"] == "done", job
+    return job["report"]
 
 
 def test_killing_the_server_during_an_import_leaves_the_database_unchanged(tmp_path):
@@ -86,29 +107,24 @@ def test_killing_the_server_during_an_import_leaves_the_database_unchanged(tmp_p
         assert report["counts"]["rows"] == N_IND * N_AREAS * len(YEARS), report["counts"]
         assert not report["errors"]
 
-        outcome: dict = {}
-
-        def real_import() -> None:
-            try:
-                outcome["report"] = post_import(server.url, token, body, dry_run=False)
-            except (urllib.error.URLError, ConnectionError, OSError) as e:
-                outcome["error"] = e
-
+        # the real import runs as a job: start it, wait until it writes its rows (in one
+        # transaction) and they reach the disk, then kill the server
+        job = post_import(server.url, token, body, dry_run=False, poll=False)
         wal = tmp_path / "kaoping.db-wal"
-        wal_before = wal.stat().st_size if wal.exists() else 0
-        worker = threading.Thread(target=real_import)
-        worker.start()
-        # the import checks every row (as long as the dry run took), then writes its rows in
-        # one transaction: kill the server as soon as that transaction reaches the disk
         deadline = time.monotonic() + dry_seconds * 5 + 30
-        while time.monotonic() < deadline and worker.is_alive():
-            if wal.exists() and wal.stat().st_size > wal_before:
+        stamp = None
+        wrote = False
+        while time.monotonic() < deadline and job["state"] in ("queued", "running"):
+            job = get_job(server.url, token, job["id"])
+            if stamp is None and job["stage"] == "writing":
+                stamp = _stamp(wal)
+            if stamp is not None and _stamp(wal) != stamp:
+                wrote = True
                 break
             time.sleep(0.005)
         server.kill()
-        worker.join(timeout=60)
-    assert "report" not in outcome, "the import finished before the server was killed"
-    assert wal.stat().st_size > wal_before, "the server was killed before the import wrote"
+    assert job["state"] in ("queued", "running"), "the import finished before the server was killed"
+    assert wrote, "the server was killed before the import wrote"
     with Store.open(db_url) as store:
         assert store.revisions_count("big") == before
         assert len(store.audit(limit=100_000)) == audit_before

@@ -39,7 +39,7 @@ def test_user_commands(tmp_path):
     r = run(cli, ["user", "list", "--db", url])
     assert "boss" in r.output and "li" in r.output and "wang" in r.output
     r = run(cli, ["user", "token", "wang", "--db", url])
-    token = r.output.strip()
+    token = r.stdout.strip()  # the token alone on stdout; its expiry on stderr
     with Store.open(url, settings_for(tmp_path)) as store:
         assert store.user_for_token(token)["username"] == "wang"
         assert store.authenticate("wang", "a long passphrase") is not None

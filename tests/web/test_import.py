@@ -47,15 +47,13 @@ def test_dry_run_then_confirm(user_client, store, client):
     assert r.status_code == 200, r.text
     assert 'id="import-confirm"' in r.text
     assert store.review_queue() == []  # a dry run writes nothing
-    form = {
-        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1),
-        "content": re.search(r'name="content" value="([^"]+)"', r.text).group(1),
-        "filename": "data.csv",
-        "action": "import",
-    }
+    # S8: the file stays on the server; the confirmation names the job, not the file
+    action = re.search(r'action="(/staff/import/[\w-]+)" id="import-confirm"', r.text).group(1)
+    assert 'name="content"' not in r.text
+    form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)}
     for m in re.finditer(r'name="(comment-\d+)"', r.text):
         form[m.group(1)] = "checked against the bulletin"
-    r = rep.post("/staff/import", data=form)
+    r = rep.post(action, data=form)
     assert r.status_code == 200
     assert 'id="import-done"' in r.text
     queue = store.review_queue()
@@ -63,6 +61,9 @@ def test_dry_run_then_confirm(user_client, store, client):
     # submitted, not approved: the public does not see them yet
     series = client.get("/api/v1/indicators/gdp_per_capita").json()["series"]
     assert [p["year"] for p in series] == [2007]
+    # a confirmed job cannot be confirmed again, and its file is no longer kept
+    r = rep.post(action, data=form)
+    assert r.status_code in (400, 409) and len(store.review_queue()) == 2
 
 
 def test_import_api(user_client, store):
@@ -75,9 +76,12 @@ def test_import_api(user_client, store):
         headers={"X-CSRF-Token": token},
     )
     assert r.status_code == 200
-    report = r.json()
+    job = r.json()
+    assert job["state"] == "done" and job["dry_run"] is True
+    report = job["report"]
     assert report["dry_run"] is True and report["written"] is False
     assert {(e["row"], e["column"]) for e in report["errors"]} >= {(3, "indicator"), (4, "value")}
+    assert rep.get(f"/api/v1/imports/{job['id']}").json()["report"] == report
     # a real import of a file with errors writes nothing
     r = rep.post(
         "/api/v1/import",
@@ -85,8 +89,33 @@ def test_import_api(user_client, store):
         files={"file": ("bad.csv", BAD.encode(), "text/csv")},
         headers={"X-CSRF-Token": token},
     )
-    assert r.json()["written"] is False
+    assert r.json()["report"]["written"] is False
     assert store.review_queue() == []
+
+
+def test_import_api_dry_run_then_confirm_by_job(user_client, store):
+    rep = user_client("rep")
+    token = form_token(rep)
+    r = rep.post(
+        "/api/v1/import",
+        files={"file": ("good.csv", GOOD.encode(), "text/csv")},
+        headers={"X-CSRF-Token": token},
+    )
+    job = r.json()
+    assert job["report"]["ok"] or job["report"]["warnings"], job
+    comments = {str(w["row"]): "checked" for w in job["report"]["warnings"]}
+    r = rep.post(
+        f"/api/v1/imports/{job['id']}/confirm",
+        json={"comments": comments},
+        headers={"X-CSRF-Token": token},
+    )
+    assert r.status_code == 200, r.text
+    done = r.json()
+    assert done["report"]["written"] is True and done["kept"] is False
+    assert len(store.review_queue()) == 2
+    # another user does not see the job
+    other = user_client("rep2")
+    assert other.get(f"/api/v1/imports/{job['id']}").status_code == 404
 
 
 def test_viewer_cannot_import(user_client):

@@ -180,3 +180,23 @@ def test_staff_indicator_page_has_history(user_client):
     html = rep.get("/i/gdp_per_capita").text
     assert 'id="history-table"' in html
     assert 'id="enter-value"' in html
+
+
+def test_review_page_leaves_ones_own_submission_to_another_reviewer(user_client, store):
+    # four-eyes review (the default): the store refuses one's own submission, so the page
+    # shows no buttons for it, in either language
+    admin = user_client("admin")
+    assert _submit_form(admin, form_token(admin)).status_code == 200
+    [mine] = store.review_queue()
+    page = admin.get("/staff/review?lang=en").text
+    assert f'id="own-{mine["id"]}"' in page
+    assert "Your own submission: another reviewer decides" in page
+    assert f'id="approve-{mine["id"]}"' not in page and f'id="reject-{mine["id"]}"' not in page
+    assert "本人提交：由其他审核人决定" in admin.get("/staff/review?lang=zh").text
+    # another reviewer gets the buttons
+    page = user_client("rev").get("/staff/review").text
+    assert f'id="approve-{mine["id"]}"' in page and f'id="own-{mine["id"]}"' not in page
+    # four-eyes review off: one's own submission may be decided
+    store.settings.four_eyes = False
+    page = admin.get("/staff/review").text
+    assert f'id="approve-{mine["id"]}"' in page and f'id="own-{mine["id"]}"' not in page

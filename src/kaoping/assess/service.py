@@ -90,6 +90,16 @@ def _names(store: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+def _for_plan(store: Any, plan_id: str) -> Any:
+    """A store whose every plan-keyed read is for ``plan_id`` (a store holds several)."""
+    from ..store.base import StoreBase
+    from ..store.plans import PlanStore
+
+    if isinstance(store, PlanStore):
+        store = store.unbound
+    return PlanStore(store, plan_id) if isinstance(store, StoreBase) else store
+
+
 def check_year(plan: Plan, year: int | None) -> int:
     y = plan.period.end if year is None else int(year)
     if not plan.base_year < y <= plan.period.end:
@@ -112,6 +122,7 @@ def run_assessment(
     adjustments."""
     plan = store.plan(plan_id)
     y = check_year(plan, year)
+    store = _for_plan(store, plan.id)
     missing = [m for m in STORE_METHODS if not hasattr(store, m)]
     if missing:
         raise UsageError("this store cannot run the assessment yet: it lacks " + ", ".join(missing))
@@ -129,7 +140,15 @@ def run_assessment(
     )
 
 
-def adjust(store: Any, user: Any, unit: str, year: int, delta: float, reason: str | None) -> Any:
+def adjust(
+    store: Any,
+    user: Any,
+    unit: str,
+    year: int,
+    delta: float,
+    reason: str | None,
+    plan_id: str | None = None,
+) -> Any:
     """Record an adjustment of a unit's total (audited by the store). A reason is required
     and the delta must be a finite number; the store checks the user's role."""
     from ..store.errors import ReasonRequired
@@ -144,11 +163,12 @@ def adjust(store: Any, user: Any, unit: str, year: int, delta: float, reason: st
         raise UsageError(f"the adjustment {delta!r} must be a number other than 0")
     from ..store.errors import NotFound
 
-    result = run_assessment(store, year)
+    result = run_assessment(store, year, plan_id)
     try:
         key = result.unit(unit).key
     except KeyError:
         raise NotFound(f"no unit {unit!r} is assessed in {int(year)}") from None
+    store = _for_plan(store, result.plan_id)
     return store.adjust(user, key, int(year), d, str(reason).strip())
 
 

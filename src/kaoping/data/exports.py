@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import UsageError
 from ..report.labels import PACE_BAND, REASON, TREND, t
 from ..report.scorecard import CSV_COLUMNS
+from .cells import escape_formula, set_text_cell
 
 if TYPE_CHECKING:
     from ..engine.result import Evaluation
@@ -174,9 +175,9 @@ def write_table(
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(heads)
+        w.writerow([escape_formula(h) for h in heads])
         for r in rows:
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+            w.writerow(["" if r.get(c) is None else escape_formula(r.get(c)) for c in columns])
         return ("\ufeff" + buf.getvalue()).encode("utf-8")
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -184,11 +185,14 @@ def write_table(
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = sheet
-    ws.append(heads)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append([r.get(c) for c in columns])
+    for j, h in enumerate(heads, start=1):
+        set_text_cell(ws.cell(1, j), h)
+        ws.cell(1, j).font = Font(bold=True)
+    for n, r in enumerate(rows, start=2):
+        for j, c in enumerate(columns, start=1):
+            v = r.get(c)
+            if v is not None:
+                set_text_cell(ws.cell(n, j), v)  # a text is never a formula
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

@@ -6,8 +6,10 @@ the accepted rows in one transaction; this module decides, and writes nothing.
 
 Error codes (row, column): ``unknown-indicator``, ``qualitative``, ``unknown-area``,
 ``bad-year``, ``year-outside-plan``, ``not-a-number``, ``wrong-unit``, ``out-of-range``,
-``bad-status``, ``bad-flag``, ``duplicate``, ``permission``, ``locked``; for the file:
-``missing-column``, ``bad-file``. Warning codes (need a comment): ``jump``, ``off-track``.
+``bad-status``, ``bad-flag``, ``bad-text``, ``duplicate``, ``permission``, ``locked``; for
+the file: ``missing-column``, ``empty-file``, ``bad-file`` (also an unclosed quote, with its
+row and column), ``formula`` (a formula cell without a saved value).
+Warning codes (need a comment): ``jump``, ``off-track``.
 """
 
 from __future__ import annotations
@@ -116,6 +118,25 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
+MAX_COLUMNS = 64  # columns read from a spreadsheet row (the importer knows about a dozen)
+MAX_ROWS = 1_000_000  # rows read from a file, header included
+MAX_XLSX_XML = 512 * 2**20  # uncompressed size of an Excel file's parts
+
+
+class FileProblem(ValueError):
+    """A file that cannot be read as a table, with the row and column where it fails."""
+
+    def __init__(self, message: str, row: int = 1, column: str = "") -> None:
+        super().__init__(message)
+        self.row, self.column = row, column
+
+
+class FileProblems(ValueError):
+    def __init__(self, problems: list[FileProblem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
 def read_table(
     data: bytes, filename: str
 ) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
@@ -123,14 +144,20 @@ def read_table(
 
     Row numbers are as a spreadsheet shows them (the header is row 1). Headers may be
     English or Chinese (as exported); coded words (正式, 初步, …) are read back as codes.
+    A file that cannot be read whole (an unclosed quote, a formula without a value, too
+    many rows) gives one problem with its row and column, and no rows: nothing is imported.
     """
     name = filename.lower()
     try:
         table = _read_xlsx(data) if name.endswith((".xlsx", ".xlsm")) else _read_csv(data)
+    except FileProblem as e:
+        return [], [Problem("bad-file", str(e), filename, e.row, e.column)]
+    except FileProblems as e:
+        return [], [Problem("formula", str(p), filename, p.row, p.column) for p in e.problems]
     except Exception as e:  # a damaged or foreign file: one clear problem
         return [], [Problem("bad-file", f"the file cannot be read: {e}", filename, 1)]
-    if not table:
-        return [], [Problem("missing-column", "the file is empty", filename, 1)]
+    if not table or not any(_text(v) for v in table[0]):
+        return [], [Problem("empty-file", "the file is empty: no header, no rows", filename, 1)]
     head = [normalise_header(h) for h in table[0]]
     missing = [c for c in REQUIRED if c not in head]
     if missing:
@@ -147,26 +174,175 @@ def read_table(
                 parts = [p.strip() for p in raw[col].replace("、", ",").split(",")]
                 raw[col] = ",".join(words.get(p, p) for p in parts if p)
         rows.append((n, raw))
+    if not rows:
+        return [], [Problem("empty-file", "the file has a header but no rows", filename, 2)]
     return rows, []
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _decode(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return [r for r in csv.reader(io.StringIO(text, newline=""))]
+        return data.decode("gb18030")
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    """The records of a CSV file, strictly: an unclosed quote is an error, not a long field."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    out: list[list[str]] = []
+    width = 0
+    line = 0  # the physical line the current record starts on
+    lines: list[str] | None = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            lines = lines or text.splitlines()
+            row, col = len(out) + 1, _open_quote_column(lines, start - 1)
+            raise FileProblem(
+                f"row {row}: a quote is not closed or is followed by other characters ({e}); "
+                "close the quote (write a quote inside a quoted text as two quotes)",
+                row,
+                _column_name(out, col),
+            ) from None
+        line = start
+        if len(out) >= MAX_ROWS:
+            raise FileProblem(f"the file has more than {MAX_ROWS:,} rows", MAX_ROWS + 1)
+        if not out:
+            width = len(rec)
+        elif width > 1:
+            for j, field_ in enumerate(rec):
+                # a quoted text that swallowed following rows: a line break followed by a
+                # line with as many commas as a row of the file
+                if "\n" in field_ or "\r" in field_:
+                    tails = field_.splitlines()[1:]
+                    if any(t.count(",") >= width - 1 for t in tails):
+                        raise FileProblem(
+                            f"row {len(out) + 1}: the quote opened in this cell runs over the "
+                            f"following rows (from line {line} of the file); close the quote",
+                            len(out) + 1,
+                            _column_name(out, j),
+                        )
+        out.append(rec[:MAX_COLUMNS] if len(rec) > MAX_COLUMNS else rec)
+    return out
+
+
+def _open_quote_column(lines: list[str], index: int) -> int:
+    """The 0-based column of the bad quote on physical line ``index`` (-1: unknown)."""
+    if not 0 <= index < len(lines):
+        return -1
+    col, quoted, opened = 0, False, -1
+    text = lines[index]
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"':
+                if text[i + 1 : i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif c == '"':
+            quoted, opened = True, col
+        elif c == ",":
+            col += 1
+        i += 1
+    return opened  # the quote left open, else the last quoted cell (text after its quote)
+
+
+def _column_name(table: list[list[str]], j: int) -> str:
+    if j < 0 or not table or j >= len(table[0]):
+        return ""
+    return normalise_header(table[0][j])
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
+    """The rows of the sheet ``data`` (else the first), by their real extent.
+
+    The sheet's declared dimension is ignored (a sheet may declare ``A1:XFD1048576`` and
+    hold ten cells), at most :data:`MAX_COLUMNS` columns and :data:`MAX_ROWS` rows are
+    read, and a formula cell without a saved value is an error in its row.
+    """
+    import zipfile
+
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        size = sum(i.file_size for i in z.infolist())
+        if size > MAX_XLSX_XML:
+            raise FileProblem(
+                f"the Excel file unpacks to {size / 2**20:,.0f} MB: "
+                f"at most {MAX_XLSX_XML // 2**20} MB are accepted"
+            )
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        ws = wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        title = "data" if "data" in wb.sheetnames else wb.sheetnames[0]
+        ws = wb[title]
+        ws.reset_dimensions()  # the real extent, not the declared one
+        table: list[list[Any]] = []
+        empty: list[Any] = []  # shared by the rows between rows (a sheet may skip many)
+        for values in ws.iter_rows(values_only=True):  # no padding to a declared width
+            if len(table) >= MAX_ROWS:
+                raise FileProblem(f"the sheet has more than {MAX_ROWS:,} rows", MAX_ROWS + 1)
+            table.append(list(values[:MAX_COLUMNS]) if values else empty)
+        has_formulas = _has_formulas(data)
     finally:
         wb.close()
+    if has_formulas:
+        _check_formulas(data, title, table)
+    return table
+
+
+def _has_formulas(data: bytes) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with z.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        if b"<f>" in chunk or b"<f " in chunk or b":f>" in chunk:
+                            return True
+    return False
+
+
+def _check_formulas(data: bytes, title: str, table: list[list[Any]]) -> None:
+    """Refuse formulas whose value was not saved (e.g. in a file written by a program)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    found: list[FileProblem] = []
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        ws.reset_dimensions()
+        for i, formulas in enumerate(ws.iter_rows(values_only=True)):
+            if i >= len(table) or len(found) >= 100:
+                break
+            values = table[i]
+            for j, f in enumerate(formulas[:MAX_COLUMNS]):
+                if not (isinstance(f, str) and f.startswith("=")):
+                    continue
+                if j < len(values) and values[j] is not None:
+                    continue
+                cell = f"{get_column_letter(j + 1)}{i + 1}"
+                head = table[0][j] if i and j < len(table[0]) else ""
+                found.append(
+                    FileProblem(
+                        f"cell {cell}: the formula {f[:60]} has no saved value; open the file "
+                        "in a spreadsheet program, save it and import it again",
+                        i + 1,
+                        normalise_header(head),
+                    )
+                )
+    finally:
+        wb.close()
+    if found:
+        raise FileProblems(found)
 
 
 # checking -----------------------------------------------------------------------------------
@@ -216,6 +392,7 @@ def check_import(
     jump_threshold: float | None = DEFAULT_JUMP,
     off_track: bool = True,
     dry_run: bool = True,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[ImportReport, list[Accepted]]:
     """Check the rows; return the report and the rows that would become new revisions."""
     comments = {int(k): str(v) for k, v in (comments or {}).items()}
@@ -223,7 +400,9 @@ def check_import(
     checker = RowChecker(plan, filename, years=years, flags=True)
     counts = {"rows": 0, "skipped": 0, "new": 0, "changed": 0, "unchanged": 0}
     records: list[dict[str, Any]] = []
-    for n, raw in rows:
+    for i, (n, raw) in enumerate(rows):
+        if progress is not None and i % 5000 == 4999:
+            progress(0.8 * i / len(rows))
         if not (raw.get("value") or "").strip():
             counts["skipped"] += 1  # a row left blank (e.g. in a template) says nothing
             continue
@@ -286,8 +465,12 @@ def check_import(
     warnings: list[ImportWarning] = []
     if jump_threshold is not None:
         warnings += _jumps(records, changed_recs, state, jump_threshold)
+    if progress is not None:
+        progress(0.8)
     if off_track and changed_recs and approved is not None:
         warnings += _off_track(plan, approved, changed_recs)
+    if progress is not None:
+        progress(1.0)
     seen: set[tuple[int, str]] = set()
     for w in sorted(warnings, key=lambda w: (w.row, w.code)):
         if (w.row, w.code) in seen:
@@ -298,6 +481,9 @@ def check_import(
     by_row = {w.row: w.comment for w in report.warnings if w.comment}
     for a in accepted:
         a.comment = by_row.get(a.row) or comments.get(a.row, "")
+    if rows and not counts["rows"] and not errors:
+        msg = "no row has a value: fill in the value column (rows without one are skipped)"
+        errors.append(Problem("empty-file", msg, filename, rows[0][0], "value"))
     report.errors = sorted(errors, key=lambda p: (p.line or 0, p.field))
     counts["errors"] = len(report.errors)
     counts["warnings"] = len(report.warnings)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.table import Table
 from ..errors import DataError, Problem, UsageError
+from .cells import NumberError, parse_number, parse_year, text_problem, unescape_formula
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -23,6 +24,11 @@ COLUMNS = ["indicator", "area", "year", "value"]
 META = ["unit", "status", "source", "note", "scope", "derived", "flags"]
 ALIASES = {"key": "indicator", "indicator_key": "indicator", "region": "area"}
 STATUSES = ("final", "provisional")
+# the longest text accepted per column, as the API's limits (other columns are not stored)
+TEXT_LIMITS = {
+    **dict.fromkeys(("indicator", "area", "year", "value", "unit", "status", "flags"), 200),
+    **dict.fromkeys(("source", "note", "comment", "derived", "scope"), 4000),
+}
 
 
 def empty_observations() -> Table:
@@ -135,8 +141,15 @@ class RowChecker:
         if area not in self.areas:
             bad(n, "area", "unknown-area", f"no area {area!r} in plan {plan.id}")
             ok = False
+        for col, text in r.items():
+            if isinstance(text, str) and (why := text_problem(text, TEXT_LIMITS.get(col))):
+                bad(n, col, "bad-text", f"{col}: {why}")
+                ok = False
+                r[col] = ""
+            elif isinstance(text, str) and col in ("source", "note"):
+                r[col] = unescape_formula(text)
         try:
-            year = int(r.get("year") or "")
+            year = parse_year(r.get("year") or "")
             if not 1900 <= year <= 2200:
                 raise ValueError
         except ValueError:
@@ -152,13 +165,10 @@ class RowChecker:
                 f"{year} is outside plan {plan.id}: years {lo}–{hi} are accepted",
             )
             ok = False
-        text = (r.get("value") or "").replace(",", "")
         try:
-            value = float(text)
-            if not math.isfinite(value):
-                raise ValueError
-        except ValueError:
-            bad(n, "value", "not-a-number", f"{r.get('value')!r} is not a number")
+            value = parse_number(r.get("value") or "")
+        except NumberError as e:
+            bad(n, "value", "not-a-number", str(e))
             ok = False
             value = math.nan
         unit = r.get("unit")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from .cells import set_text_cell
 
 if TYPE_CHECKING:
     from ..plan.model import Indicator, Plan
@@ -41,6 +42,15 @@ INFO_COLUMNS = [
     "min",
     "max",
 ]
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """Append a row; a text is never a formula (a plan's name may start with "=")."""
+    ws.append([None if isinstance(v, str) else v for v in values])
+    row = ws.max_row
+    for j, v in enumerate(values, start=1):
+        if isinstance(v, str):
+            set_text_cell(ws.cell(row, j), v)
 
 
 def _num(v: float) -> str:
@@ -94,7 +104,8 @@ def department_template(
         first = row
         for area in area_keys:
             for y in years:
-                ws.append(
+                _append(
+                    ws,
                     [
                         ind.key,
                         ind.name.zh,
@@ -107,7 +118,7 @@ def department_template(
                         "",
                         "",
                         "",
-                    ]
+                    ],
                 )
                 ws[f"{value_col}{row}"].fill = fill
                 row += 1
@@ -146,7 +157,8 @@ def department_template(
         c.font = bold
     for ind in inds:
         b = ind.bounds
-        info.append(
+        _append(
+            info,
             [
                 ind.key,
                 ind.name.zh,
@@ -156,7 +168,7 @@ def department_template(
                 (ind.definition.en or "") if ind.definition else "",
                 b.min if b is not None else None,
                 b.max if b is not None else None,
-            ]
+            ],
         )
     buf = io.BytesIO()
     wb.save(buf)

@@ -193,12 +193,12 @@ def evaluation_from_store(
     return evaluation_document(plan, ev, obs, lang, prov, area=area, supervision=store)
 
 
-def run_assessment(store: Any, year: int) -> Any:
+def run_assessment(store: Any, year: int, plan_id: str | None = None) -> Any:
     try:
         from ..assess.service import run_assessment as run
     except ImportError as e:  # the assessment service is not installed with this version
         raise UsageError(f"the annual assessment is not available: {e}") from None
-    return run(store, year)
+    return run(store, year, plan_id)
 
 
 def assessment_from_store(
@@ -207,7 +207,7 @@ def assessment_from_store(
     """The annual assessment report of a year, from the store (the plan's end year by default)."""
     plan = store.plan(plan_id)
     year = year or plan.period.end
-    result = run_assessment(store, year)
+    result = run_assessment(store, year, plan.id)
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     obs = store.observations(plan.id)
     prov = store_provenance(store, plan.id, obs, year=year, lang=lang, fmt=fmt, report="assessment")

@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..data.cells import set_text_cell
+
 
 def render_xlsx(doc: dict) -> bytes:
     wb = Workbook()
@@ -15,11 +17,13 @@ def render_xlsx(doc: dict) -> bytes:
     bold = Font(bold=True)
     for sheet in doc["workbook"]:
         ws = wb.create_sheet(sheet["name"][:31])
-        ws.append([str(c) for c in sheet["columns"]])
-        for cell in ws[1]:
-            cell.font = bold
-        for row in sheet["rows"]:
-            ws.append([_cell(v) for v in row])
+        for j, c in enumerate(sheet["columns"], start=1):
+            set_text_cell(ws.cell(1, j), str(c))
+            ws.cell(1, j).font = bold
+        for n, row in enumerate(sheet["rows"], start=2):
+            for j, v in enumerate(row, start=1):
+                if (value := _cell(v)) is not None:
+                    set_text_cell(ws.cell(n, j), value)  # a text is never a formula
         # number formats by column (0-based), e.g. scores with one decimal: {3: "0.0"}
         for n, fmt in (sheet.get("formats") or {}).items():
             for (cell,) in ws.iter_rows(min_row=2, min_col=n + 1, max_col=n + 1):

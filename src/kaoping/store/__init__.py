@@ -11,12 +11,16 @@ from ..settings import Settings
 from .assessment_data import AssessmentDataMixin
 from .audit import AuditMixin
 from .base import ROLES, SYSTEM, Actor, StoreBase
+from .batches import ImportReviewMixin
 from .db import current_revision, make_engine, migrate
 from .errors import Conflict, Locked, NotFound, PermissionDenied, ReasonRequired
 from .imports import ImportsMixin
+from .login_limits import LoginLimitsMixin
 from .observations import ObservationsMixin
 from .plans import PlansMixin
+from .sessions import SessionsMixin
 from .supervision import SupervisionMixin
+from .tokens import TokensMixin
 from .users import UsersMixin
 from .verdicts import VerdictsMixin
 
@@ -24,9 +28,13 @@ from .verdicts import VerdictsMixin
 class Store(
     PlansMixin,
     UsersMixin,
+    SessionsMixin,
+    TokensMixin,
+    LoginLimitsMixin,
     ObservationsMixin,
     VerdictsMixin,
     ImportsMixin,
+    ImportReviewMixin,
     SupervisionMixin,
     AssessmentDataMixin,
     AuditMixin,

@@ -14,7 +14,7 @@ from ..settings import Settings
 from .audit import write_audit
 from .db import WRITE, utcnow
 from .errors import NotFound, PermissionDenied
-from .schema import meta, plans, users
+from .schema import plans, users
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -57,6 +57,9 @@ class StoreBase:
         self.clock = utcnow
         self._write_engine = engine.execution_options(**WRITE)
         self._plans: dict[tuple[str, str], Plan] = {}
+        #: the plan meant when a call names none (None: settings' plan, else the first loaded)
+        self.default_plan: str | None = None
+        self._settings_plan: dict[str, str | None] = {}
 
     # transactions -------------------------------------------------------------------------
 
@@ -103,15 +106,52 @@ class StoreBase:
     # plans --------------------------------------------------------------------------------
 
     def _plan_id(self, conn: sa.Connection, plan_id: str | None) -> str:
+        """The plan named, else the store's default plan (see :meth:`_default_plan`)."""
         if plan_id:
             exists = conn.execute(sa.select(plans.c.plan_id).where(plans.c.plan_id == plan_id))
             if exists.first() is None:
                 raise NotFound(f"no plan {plan_id!r} in the store")
             return plan_id
-        active = conn.execute(sa.select(meta.c.value).where(meta.c.key == "active_plan")).first()
-        if active is None:
+        default = self._default_plan(conn)
+        if default is None:
             raise NotFound("the store holds no plan yet")
-        return active[0]
+        return default
+
+    def _default_plan(self, conn: sa.Connection) -> str | None:
+        """The plan a call without a plan id means: ``default_plan`` when set (it must be in
+        the store), else the settings' plan (``KAOPING_PLAN``) when the store holds it, else
+        the plan loaded first. Loading or serving a plan never changes it."""
+        if self.default_plan:
+            return self._plan_id(conn, self.default_plan)
+        held = conn.execute(
+            sa.select(plans.c.plan_id).order_by(plans.c.created_at, plans.c.plan_id)
+        ).all()
+        ids = [r[0] for r in held]
+        if not ids:
+            return None
+        wanted = self._settings_plan_id()
+        return wanted if wanted in ids else ids[0]
+
+    def _settings_plan_id(self) -> str | None:
+        """The id of the settings' plan (a bundled id, a plan id or a path), read once."""
+        name = getattr(self.settings, "plan", None)
+        if not name:
+            return None
+        if name not in self._settings_plan:
+            pid: str | None = name
+            try:
+                from ..plan.bundled import bundled_plans, find_plan
+
+                if name not in bundled_plans() and (
+                    name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name
+                ):
+                    from ..plan.loader import load_plan
+
+                    pid = load_plan(find_plan(name)).id
+            except Exception:  # an unreadable plan file names no plan in the store
+                pid = None
+            self._settings_plan[name] = pid
+        return self._settings_plan[name]
 
     def _lock_plan(self, conn: sa.Connection, plan_id: str) -> None:
         """Serialise writes to one plan's data (a row lock on PostgreSQL; SQLite locks all)."""

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from ..data.cells import text_problem
 from ..errors import UsageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -29,13 +30,99 @@ def make_engine(url: str) -> sa.Engine:
     url = normalise_url(url)
     backend = sa.make_url(url).get_backend_name()
     if backend == "sqlite":
+        _private_sqlite_file(sa.make_url(url).database)
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         _sqlite_events(engine)
     elif backend == "postgresql":
         engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        event.listen(engine, "handle_error", _nul_text)
     else:
         raise UsageError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+    # both databases: no text with a NUL or another control character gets in (or is looked up)
+    event.listen(engine, "before_cursor_execute", _refuse_control_text)
     return engine
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600), before SQLite does.
+
+    SQLite gives the -wal, -shm and journal files the database file's permissions, so
+    they are private too. An existing file is left as it is (see docs/deployment.md)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    import os
+
+    path = Path(database).expanduser()
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask
+
+
+class BadText(UsageError):
+    """A text holding a NUL or another control character (other than tab, line feed and
+    carriage return): refused alike on SQLite and PostgreSQL (400)."""
+
+    code = "bad_text"
+
+
+ANY_TEXT = {"kaoping_any_text": True}  # migrations: they move what is stored already
+
+
+def _refuse_control_text(
+    conn: sa.Connection,
+    _cursor: Any,
+    _statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> None:
+    """The store's one guard on free text, for every statement on both databases.
+
+    PostgreSQL cannot store a NUL and SQLite would store it, with the other invisible
+    control characters: a text parameter holding one (the rule of ``bad-text`` in
+    :mod:`kaoping.data.cells`) is refused here with :class:`BadText`, before the database
+    sees it, whatever the path (task updates, verdicts, explanations, adjustments, user
+    names, comments, reasons, a user name at login). Imports and data entry refuse such
+    text row by row before they get here. Cheap: only a text that ``str.isprintable``
+    rejects is looked at again."""
+    if not parameters or conn.get_execution_options().get("kaoping_any_text"):
+        return
+    rows = parameters if executemany else (parameters,)
+    for row in rows:
+        for value in row.values() if isinstance(row, dict) else row:
+            if value.__class__ is str and not value.isprintable():
+                problem = text_problem(value, None)
+                if problem:
+                    field = _field_of(context, value)
+                    raise BadText(f"{field}: {problem}" if field else problem)
+
+
+def _field_of(context: Any, value: str) -> str | None:
+    """The column (or bound name) ``value`` was given for, to name it in the message."""
+    import re
+
+    for row in getattr(context, "compiled_parameters", None) or ():
+        for name, v in row.items():
+            if v is value or v == value:
+                name = re.sub(r"_\d+$", "", str(name))
+                return None if name in ("param", "") else name
+    return None
+
+
+def _nul_text(context: Any) -> Exception | None:
+    """PostgreSQL cannot store a NUL character in text: a clear error, not a server error.
+
+    (A backstop: :func:`_refuse_control_text` refuses a NUL in a text parameter before the
+    database sees it, on both databases.)
+    """
+    if "NUL (0x00)" in str(context.original_exception):
+        return UsageError("a text contains a NUL character (0x00), which cannot be stored")
+    return None
 
 
 def _sqlite_events(engine: sa.Engine) -> None:
@@ -66,6 +153,7 @@ def migrate(engine: sa.Engine, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
+        conn.execution_options(**ANY_TEXT)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         conn.commit()

@@ -13,6 +13,12 @@ class PermissionDenied(KaopingError):
     code = "permission"
 
 
+class OwnSubmission(PermissionDenied):
+    """Four-eyes review: nobody approves or rejects what they submitted (HTTP 403)."""
+
+    code = "four-eyes"
+
+
 class NotFound(UsageError):
     """No such user, token, revision or plan (HTTP 404)."""
 

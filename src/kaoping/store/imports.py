@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -10,10 +15,11 @@ import sqlalchemy as sa
 
 from ..data.importer import DEFAULT_JUMP, CellState, ImportReport, check_import, read_table
 from ..engine.table import Table
-from .db import to_db
-from .errors import Conflict
+from ..errors import KaopingError, UsageError
+from .db import from_db, to_db
+from .errors import Conflict, NotFound
 from .observations import JOINED, REV_COLS, _latest_window, _obs_table, accepted_years
-from .schema import decisions, imports, plans
+from .schema import decisions, import_jobs, imports, plans
 from .schema import observations as o
 from .schema import verdicts as v
 
@@ -21,6 +27,23 @@ if TYPE_CHECKING:
     from .base import StoreBase, UserRef
 
 CHUNK = 5000
+JOB_STATES = ("queued", "running", "done", "failed")
+STALE_AFTER = timedelta(hours=1)  # a job not heard of for this long has lost its server
+Progress = Callable[[str, float], None]
+
+
+class TooLarge(UsageError):
+    """An upload over the size limit (``KAOPING_MAX_UPLOAD_MB``); HTTP 413."""
+
+    code = "too_large"
+    status = 413
+
+
+def too_large(limit_mb: int) -> TooLarge:
+    return TooLarge(
+        f"the file is larger than {limit_mb} MB, the limit of this site "
+        "(KAOPING_MAX_UPLOAD_MB); split it into smaller files"
+    )
 
 
 def _bytes(data: str | Path | bytes | IO[bytes]) -> tuple[bytes, str]:
@@ -100,6 +123,7 @@ class ImportsMixin:
         jump_threshold: float | None = DEFAULT_JUMP,
         off_track: bool = True,
         approve: bool = False,
+        progress: Progress | None = None,
     ) -> ImportReport:
         """Check a CSV or Excel file of observations and, unless ``dry_run``, write it.
 
@@ -109,9 +133,15 @@ class ImportsMixin:
         commented in ``comments``, keyed by row number) and then all rows in one
         transaction. ``report.written`` says whether it did.
         """
+        step = progress or (lambda stage, fraction: None)
         raw, name = _bytes(data)
+        limit = self.max_upload_bytes()
+        if len(raw) > limit:
+            raise too_large(limit // 2**20)
         filename = filename or name or "upload.csv"
+        step("reading", 0.0)
         rows, file_problems = read_table(raw, filename)
+        step("checking", 0.1)
         plan = self.plan(plan_id)
         now = self.now()
         ctx = self._read() if dry_run else self._write()
@@ -121,6 +151,7 @@ class ImportsMixin:
                 self._require(who, who.is_admin or who.role == "reporter", "import data")
                 if approve:
                     self._require(who, who.can_review, "approve data")
+                    self._four_eyes(who, who.username, "this import")
                 if not dry_run:
                     self._lock_plan(conn, plan.id)
                 owners = self._assignments(conn, plan.id)
@@ -144,6 +175,7 @@ class ImportsMixin:
                     jump_threshold=jump_threshold,
                     off_track=off_track,
                     dry_run=dry_run,
+                    progress=lambda f: step("checking", 0.1 + 0.6 * f),
                 )
                 report.errors = file_problems + report.errors
                 report.counts["errors"] = len(report.errors)
@@ -184,7 +216,8 @@ class ImportsMixin:
                     }
                     for a in accepted
                 ]
-                _insert_many(conn, o, batch)
+                step("writing", 0.7)
+                _insert_many(conn, o, batch, lambda f: step("writing", 0.7 + 0.25 * f))
                 if approve and batch:
                     _approve_import(conn, import_id, who.username, at)
                     self._bump(conn, plan.id)
@@ -213,6 +246,232 @@ class ImportsMixin:
             raise Conflict(
                 "the data changed while the file was imported; nothing was written — try again"
             ) from None
+
+    # import jobs: the upload kept on the server, run in the background ---------------------
+
+    def max_upload_bytes(self: StoreBase) -> int:
+        """The largest file an import accepts (``KAOPING_MAX_UPLOAD_MB``)."""
+        return int(getattr(self.settings, "max_upload_mb", 20) or 20) * 2**20
+
+    def start_import_job(
+        self: StoreBase,
+        user: UserRef,
+        data: bytes,
+        filename: str,
+        *,
+        dry_run: bool = True,
+        comments: dict[int, str] | None = None,
+        approve: bool = False,
+        plan_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Keep an uploaded file on the server as a queued import job and return the job.
+
+        Run it with :meth:`run_import_job` (the web does, in the background); poll it with
+        :meth:`import_job`. A dry run's upload stays until it expires
+        (``KAOPING_IMPORT_KEEP_HOURS``) so that :meth:`confirm_import_job` can write it
+        without the file being sent again. Expired jobs are removed here.
+        """
+        limit = self.max_upload_bytes()
+        if len(data) > limit:
+            raise too_large(limit // 2**20)
+        if not data:
+            raise UsageError("the file is empty")
+        plan = self.plan(plan_id)
+        now = self.now()
+        keep = timedelta(hours=int(getattr(self.settings, "import_keep_hours", 24) or 24))
+        job_id = secrets.token_urlsafe(16)
+        with self._write() as conn:
+            who = self._actor(conn, user, system_if_none=False)
+            self._require(who, who.is_admin or who.role == "reporter", "import data")
+            if approve:
+                self._require(who, who.can_review, "approve data")
+            conn.execute(import_jobs.delete().where(import_jobs.c.expires_at < to_db(now)))
+            conn.execute(
+                import_jobs.insert().values(
+                    id=job_id,
+                    plan_id=plan.id,
+                    username=who.username,
+                    filename=(filename or "upload.csv")[:255],
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    upload=data,
+                    dry_run=dry_run,
+                    approve=approve,
+                    comments=json.dumps({str(k): v for k, v in (comments or {}).items()}),
+                    state="queued",
+                    stage="queued",
+                    progress=0.0,
+                    created_at=to_db(now),
+                    updated_at=to_db(now),
+                    expires_at=to_db(now + keep),
+                )
+            )
+        return self.import_job(job_id, user)
+
+    def confirm_import_job(
+        self: StoreBase,
+        user: UserRef,
+        job_id: str,
+        comments: dict[int, str] | None = None,
+        approve: bool = False,
+    ) -> dict[str, Any]:
+        """Queue the real import of a finished dry run's upload (kept on the server)."""
+        now = self.now()
+        with self._write() as conn:
+            who = self._actor(conn, user, system_if_none=False)
+            row = self._job_row(conn, job_id, who)
+            if approve:
+                self._require(who, who.can_review, "approve data")
+            if row["upload"] is None or from_db(row["expires_at"]) < now:
+                raise UsageError("the uploaded file has expired or was imported; upload it again")
+            if not (row["dry_run"] and row["state"] == "done"):
+                raise Conflict(
+                    f"import {job_id} is {row['state']}"
+                    + ("" if row["dry_run"] else " (already confirmed)")
+                    + ": only a finished dry run can be confirmed"
+                )
+            given = {str(k): v for k, v in json.loads(row["comments"] or "{}").items()}
+            given.update({str(k): v for k, v in (comments or {}).items()})
+            done = conn.execute(
+                import_jobs.update()
+                .where(
+                    import_jobs.c.id == job_id,
+                    import_jobs.c.state == "done",
+                    import_jobs.c.dry_run.is_(True),
+                )
+                .values(
+                    dry_run=False,
+                    approve=approve,
+                    comments=json.dumps(given),
+                    state="queued",
+                    stage="queued",
+                    progress=0.0,
+                    result=None,
+                    error=None,
+                    updated_at=to_db(now),
+                )
+            ).rowcount
+            if not done:
+                raise Conflict(f"import {job_id} was confirmed meanwhile")
+        return self.import_job(job_id, user)
+
+    def import_job(self: StoreBase, job_id: str, user: UserRef) -> dict[str, Any]:
+        """An import job as data: state, stage, progress (0–1), and its report when done.
+
+        Only its owner and administrators see it (others: :class:`NotFound`).
+        """
+        with self._read() as conn:
+            who = self._actor(conn, user, system_if_none=False)
+            row = self._job_row(conn, job_id, who)
+        job = _job_dict(row)
+        if job["state"] in ("queued", "running") and (
+            self.now() - from_db(row["updated_at"]) > STALE_AFTER
+        ):
+            # its server stopped (a restart, a crash): the import's transaction never ended
+            job.update(
+                state="failed",
+                stage="failed",
+                error="the server stopped before the import ended; nothing was written — "
+                "upload the file again",
+            )
+        return job
+
+    def _job_row(self: StoreBase, conn: sa.Connection, job_id: str, who: Any) -> Any:
+        row = (
+            conn.execute(sa.select(import_jobs).where(import_jobs.c.id == str(job_id)[:32]))
+            .mappings()
+            .first()
+        )
+        if row is None or not (who.is_admin or row["username"] == who.username):
+            raise NotFound(f"no import {job_id}")
+        return row
+
+    def run_import_job(self: StoreBase, job_id: str, progress: Progress | None = None) -> dict:
+        """Run a queued import job to its end (in the caller's thread) and return it.
+
+        The report is kept with the job; a real import that wrote drops the upload. A
+        failure (e.g. the data changed meanwhile) is kept as the job's error. Progress is
+        reported to ``progress`` and, for dry runs, saved with the job now and then.
+        """
+        import time
+
+        with self._write() as conn:
+            row = (
+                conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id))
+                .mappings()
+                .first()
+            )
+            if row is None or row["state"] != "queued":
+                raise NotFound(f"no queued import {job_id}")
+            conn.execute(
+                import_jobs.update()
+                .where(import_jobs.c.id == job_id)
+                .values(state="running", stage="reading", updated_at=to_db(self.now()))
+            )
+        last = [0.0]
+
+        def step(stage: str, fraction: float) -> None:
+            if progress is not None:
+                progress(stage, fraction)
+            # a dry run holds no write lock: its progress can be saved for other workers
+            if row["dry_run"] and time.monotonic() - last[0] > 1.0:
+                last[0] = time.monotonic()
+                with self._write() as c:
+                    c.execute(
+                        import_jobs.update()
+                        .where(import_jobs.c.id == job_id)
+                        .values(stage=stage, progress=fraction, updated_at=to_db(self.now()))
+                    )
+
+        values: dict[str, Any]
+        try:
+            report = self.import_file(
+                row["username"],
+                row["upload"],
+                row["filename"],
+                dry_run=bool(row["dry_run"]),
+                comments={int(k): v for k, v in json.loads(row["comments"] or "{}").items()},
+                plan_id=row["plan_id"],
+                approve=bool(row["approve"]),
+                progress=step,
+            )
+            values = {"state": "done", "stage": "done", "progress": 1.0}
+            values["result"] = json.dumps(report.to_dict(), ensure_ascii=False, default=str)
+            if report.written:
+                values["upload"] = None
+        except KaopingError as e:
+            values = {"state": "failed", "stage": "failed", "error": str(e)}
+        except Exception:  # kept with the job and logged; the server goes on
+            logging.getLogger("kaoping.store").exception("import job %s failed", job_id)
+            values = {
+                "state": "failed",
+                "stage": "failed",
+                "error": "an internal error stopped the import; nothing was written",
+            }
+        values["updated_at"] = to_db(self.now())
+        with self._write() as conn:
+            conn.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(**values))
+            row = (
+                conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id))
+                .mappings()
+                .one()
+            )
+        return _job_dict(row)
+
+    def fail_import_job(self: StoreBase, job_id: str, error: str) -> dict[str, Any]:
+        """Mark a queued or running job as failed (its runner stopped) and return it."""
+        with self._write() as conn:
+            conn.execute(
+                import_jobs.update()
+                .where(import_jobs.c.id == job_id, import_jobs.c.state.in_(("queued", "running")))
+                .values(state="failed", stage="failed", error=error, updated_at=to_db(self.now()))
+            )
+            row = (
+                conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id))
+                .mappings()
+                .one()
+            )
+        return _job_dict(row)
 
     def import_bundled(
         self: StoreBase, plan_id: str, activate: bool = True
@@ -312,9 +571,16 @@ class ImportsMixin:
             return int(conn.execute(q).scalar_one())
 
 
-def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _insert_many(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: list[dict[str, Any]],
+    progress: Callable[[float], None] | None = None,
+) -> None:
     for i in range(0, len(rows), CHUNK):
         conn.execute(table.insert(), rows[i : i + CHUNK])
+        if progress is not None:
+            progress(min(1.0, (i + CHUNK) / len(rows)))
 
 
 def _approve_import(conn: sa.Connection, import_id: int, username: str, at: Any) -> None:
@@ -332,4 +598,26 @@ def _approve_import(conn: sa.Connection, import_id: int, username: str, at: Any)
     )
 
 
-__all__ = ["JOINED", "REV_COLS", "ImportsMixin"]
+def _job_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "plan_id": row["plan_id"],
+        "username": row["username"],
+        "filename": row["filename"],
+        "size": row["size"],
+        "sha256": row["sha256"],
+        "dry_run": bool(row["dry_run"]),
+        "approve": bool(row["approve"]),
+        "state": row["state"],
+        "stage": row["stage"],
+        "progress": round(float(row["progress"]), 3),
+        "report": json.loads(row["result"]) if row["result"] else None,
+        "error": row["error"],
+        "kept": row["upload"] is not None,
+        "created_at": from_db(row["created_at"]).isoformat(),
+        "updated_at": from_db(row["updated_at"]).isoformat(),
+        "expires_at": from_db(row["expires_at"]).isoformat(),
+    }
+
+
+__all__ = ["JOINED", "REV_COLS", "ImportsMixin", "TooLarge"]

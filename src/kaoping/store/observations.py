@@ -179,6 +179,9 @@ class ObservationsMixin:
             "value": str(value),
             "status": status,
             "flags": flag_text,
+            "source": source or "",
+            "note": note or "",
+            "comment": comment or "",
         }
         rec = checker.check(None, raw)  # type: ignore[arg-type]
         if rec is None:
@@ -187,8 +190,8 @@ class ObservationsMixin:
             "value": rec["value"],
             "status": rec["status"],
             "flags": rec.get("flags", ""),
-            "source": source,
-            "note": note,
+            "source": rec.get("source", ""),
+            "note": rec.get("note", ""),
             "base_revision": base_revision,
         }
         key = f"{rec['indicator']}/{rec['area']}/{rec['year']}"
@@ -226,8 +229,8 @@ class ObservationsMixin:
                         value=rec["value"],
                         status=rec["status"],
                         flags=rec.get("flags", ""),
-                        source=source or "",
-                        note=note or "",
+                        source=rec.get("source", ""),
+                        note=rec.get("note", ""),
                         comment=comment or "",
                         created_by=who.username,
                         created_at=to_db(now),
@@ -311,6 +314,7 @@ class ObservationsMixin:
                 pid = row["plan_id"]
                 self._lock_plan(conn, pid)
                 key = f"{row['indicator']}/{row['area']}/{row['year']}"
+                self._four_eyes(who, row["created_by"], f"{key} (revision {row['revision']})")
                 cur = self._latest(conn, pid, row["indicator"], row["area"], row["year"])
                 if cur["revision"] != row["revision"]:
                     raise Conflict(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ import sqlalchemy as sa
 from ..plan.loader import parse_plan
 from .db import from_db, to_db
 from .errors import NotFound
-from .schema import areas, assignments, departments, meta, plan_versions, plans
+from .schema import areas, assignments, departments, plan_departments, plan_versions, plans
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -38,6 +40,34 @@ class PlansMixin:
             self._require(who, who.is_admin, "load plans")
             return self._load_plan(conn, who, plan, text, activate)
 
+    def open_plan(self: StoreBase, name: str, actor: UserRef = None) -> dict[str, Any]:
+        """Load plan ``name`` (a bundled id, a plan file or a folder holding plan.yaml).
+
+        On its first load the observations and verdicts beside the plan file
+        (``observations.csv``, ``verdicts.csv``) are loaded with it, approved, by
+        ``system``, in one transaction, audited as one import (``import.bundled``). Later a
+        revised plan text becomes a new version of that plan; the data beside it are not
+        read again (import them with ``kaoping import``). Other plans are never changed.
+        Returns plan_id, version, ``first`` (whether the plan was new) and, on a first
+        load, the import's observations and verdicts.
+        """
+        from ..plan.bundled import find_plan
+        from ..plan.loader import parse_plan
+
+        plan_file = find_plan(name)
+        text = plan_file.read_text(encoding="utf-8")
+        plan = parse_plan(text, str(plan_file))
+        with self._read() as conn:
+            known = conn.execute(
+                sa.select(plans.c.plan_id).where(plans.c.plan_id == plan.id)
+            ).first()
+        if known is None:
+            done = self.import_bundled(str(plan_file))
+            if done is not None:
+                return {**done, "first": True}
+        version = self.load_plan(plan, text, actor=actor)
+        return {"plan_id": plan.id, "version": version, "first": False}
+
     def _load_plan(
         self: StoreBase, conn: sa.Connection, who: Actor, plan: Plan, text: str, activate: bool
     ) -> str:
@@ -51,13 +81,7 @@ class PlansMixin:
                 plan_versions.c.plan_id == plan.id, plan_versions.c.version == version
             )
         ).first()
-        active_plan = conn.execute(
-            sa.select(meta.c.value).where(meta.c.key == "active_plan")
-        ).first()
-        if stored is not None and (
-            not activate
-            or (known and known[0] == version and active_plan and active_plan[0] == plan.id)
-        ):
+        if stored is not None and (not activate or (known and known[0] == version)):
             return version
         if known is None:
             conn.execute(
@@ -90,8 +114,6 @@ class PlansMixin:
             conn.execute(
                 plans.update().where(plans.c.plan_id == plan.id).values(active_version=version)
             )
-            if activate or active_plan is None:
-                self._set_meta(conn, "active_plan", plan.id)
             self._sync_plan(conn, plan)
             self._bump(conn, plan.id)
             self._audit(
@@ -105,11 +127,6 @@ class PlansMixin:
                 now,
             )
         return version
-
-    def _set_meta(self: StoreBase, conn: sa.Connection, key: str, value: str) -> None:
-        done = conn.execute(meta.update().where(meta.c.key == key).values(value=value))
-        if done.rowcount == 0:
-            conn.execute(meta.insert().values(key=key, value=value))
 
     def _sync_plan(self: StoreBase, conn: sa.Connection, plan: Plan) -> None:
         """Areas and departments of the plan; its assignments where none is set yet."""
@@ -140,6 +157,7 @@ class PlansMixin:
                     )
                 )
                 depts.add(d.key)
+            self._plan_department(conn, plan.id, d.key)
         assigned = {
             r[0]
             for r in conn.execute(
@@ -153,17 +171,41 @@ class PlansMixin:
                         departments.insert().values(key=ind.department, name_zh=ind.department)
                     )
                     depts.add(ind.department)
+                self._plan_department(conn, plan.id, ind.department)
                 conn.execute(
                     assignments.insert().values(
                         plan_id=plan.id, indicator=ind.key, department=ind.department
                     )
                 )
 
-    def active_plan_id(self: StoreBase) -> str | None:
-        """The plan served by default (the one last activated), or None for an empty store."""
+    def _plan_department(
+        self: StoreBase, conn: sa.Connection, plan_id: str, key: str, add: bool = False
+    ) -> None:
+        """Make ``key`` one of the plan's departments (added to the register if ``add``)."""
+        if add and (
+            conn.execute(sa.select(departments.c.key).where(departments.c.key == key)).first()
+            is None
+        ):
+            conn.execute(departments.insert().values(key=key, name_zh=key))
+        where = (plan_departments.c.plan_id == plan_id) & (plan_departments.c.department == key)
+        if conn.execute(sa.select(plan_departments.c.department).where(where)).first() is None:
+            n = conn.execute(
+                sa.select(sa.func.count()).where(plan_departments.c.plan_id == plan_id)
+            ).scalar_one()
+            conn.execute(
+                plan_departments.insert().values(plan_id=plan_id, department=key, position=n)
+            )
+
+    def default_plan_id(self: StoreBase) -> str | None:
+        """The plan a call without a plan id means, or None for an empty store: the
+        store's ``default_plan`` if set, else the settings' plan (``KAOPING_PLAN``) if the
+        store holds it, else the plan loaded first. Loading a plan never changes it."""
         with self._read() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "active_plan")).first()
-        return row[0] if row else None
+            return self._default_plan(conn)
+
+    def active_plan_id(self: StoreBase) -> str | None:
+        """The default plan (the former name of :meth:`default_plan_id`)."""
+        return self.default_plan_id()
 
     def plan_ids(self: StoreBase) -> list[str]:
         with self._read() as conn:
@@ -235,17 +277,38 @@ class PlansMixin:
 
     # departments and assignments ------------------------------------------------------------
 
-    def departments(self: StoreBase) -> list[dict[str, Any]]:
+    def departments(self: StoreBase, plan_id: str | None = None) -> list[dict[str, Any]]:
+        """The plan's departments (those it names or gives work to), in plan order: key,
+        name_zh, name_en."""
+        with self._read() as conn:
+            pid = self._plan_id(conn, plan_id)
+            rows = conn.execute(
+                sa.select(departments)
+                .join(plan_departments, plan_departments.c.department == departments.c.key)
+                .where(plan_departments.c.plan_id == pid)
+                .order_by(plan_departments.c.position, departments.c.key)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def all_departments(self: StoreBase) -> list[dict[str, Any]]:
+        """The city's register of departments, every plan's (users belong to one)."""
         with self._read() as conn:
             rows = conn.execute(sa.select(departments).order_by(departments.c.key)).mappings()
             return [dict(r) for r in rows]
 
     def add_department(
-        self: StoreBase, key: str, name_zh: str, name_en: str = "", actor: UserRef = None
+        self: StoreBase,
+        key: str,
+        name_zh: str,
+        name_en: str = "",
+        actor: UserRef = None,
+        plan_id: str | None = None,
     ) -> dict[str, Any]:
+        """Add (or rename) a department in the register and make it one of the plan's."""
         with self._write() as conn:
             who = self._actor(conn, actor, system_if_none=True)
             self._require(who, who.is_admin, "add departments")
+            pid = self._plan_id(conn, plan_id) if plan_id or self._default_plan(conn) else None
             row = {"key": key, "name_zh": name_zh, "name_en": name_en}
             before = (
                 conn.execute(sa.select(departments).where(departments.c.key == key))
@@ -256,12 +319,15 @@ class PlansMixin:
                 conn.execute(departments.insert().values(**row))
             else:
                 conn.execute(departments.update().where(departments.c.key == key).values(**row))
+            if pid is not None:
+                self._plan_department(conn, pid, key)
             self._audit(
                 conn,
                 who,
                 "department.save",
                 "department",
                 key,
+                pid,
                 detail={"before": dict(before) if before else None, "after": row},
             )
         return row
@@ -283,13 +349,7 @@ class PlansMixin:
         with self._write() as conn:
             who = self._actor(conn, actor, system_if_none=True)
             self._require(who, who.is_admin, "assign indicators")
-            if (
-                conn.execute(
-                    sa.select(departments.c.key).where(departments.c.key == department)
-                ).first()
-                is None
-            ):
-                conn.execute(departments.insert().values(key=department, name_zh=department))
+            self._plan_department(conn, plan.id, department, add=True)
             where = (assignments.c.plan_id == plan.id) & (assignments.c.indicator == indicator)
             before = conn.execute(
                 sa.select(assignments.c.department).where(where)
@@ -327,3 +387,49 @@ class PlansMixin:
             )
         )
         return dict(rows.all())
+
+
+@functools.lru_cache(maxsize=512)
+def _plan_signature(cls: type, name: str) -> inspect.Signature | None:
+    """The signature of a store method without ``self``, if it takes ``plan_id``."""
+    fn = getattr(cls, name, None)
+    if not callable(fn) or isinstance(inspect.getattr_static(cls, name, None), classmethod):
+        return None
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    if "plan_id" not in sig.parameters:
+        return None
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+
+class PlanStore:
+    """A store bound to one plan: a method that takes ``plan_id`` gets this plan's when
+    the caller names none. Everything else is the store's own."""
+
+    def __init__(self, store: Any, plan_id: str):
+        self._store = store
+        self.plan_id = plan_id
+
+    @property
+    def unbound(self) -> Any:
+        return self._store
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if name.startswith("__") or not callable(attr):
+            return attr
+        sig = _plan_signature(type(self._store), name)
+        if sig is None:
+            return attr
+        pid = self.plan_id
+
+        @functools.wraps(attr)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            bound = sig.bind_partial(*args, **kwargs)
+            if not bound.arguments.get("plan_id"):
+                bound.arguments["plan_id"] = pid
+            return attr(*bound.args, **bound.kwargs)
+
+        return call

@@ -67,6 +67,16 @@ departments = sa.Table(
     sa.Column("name_en", sa.Text, nullable=False, server_default=""),
 )
 
+# the departments a plan names or gives work to (migration 0003): ``departments`` is the
+# city's register, shared by every plan (a user belongs to one department)
+plan_departments = sa.Table(
+    "plan_departments",
+    metadata,
+    sa.Column("plan_id", Key, sa.ForeignKey("plans.plan_id"), primary_key=True),
+    sa.Column("department", Key, sa.ForeignKey("departments.key"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False, server_default="0"),
+)
+
 assignments = sa.Table(
     "assignments",
     metadata,
@@ -86,6 +96,9 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", When, nullable=False),
     sa.Column("created_by", Key, nullable=False),
+    # the user name as compared (NFKC, case-folded, look-alikes folded): unique
+    sa.Column("username_key", Key, nullable=True),
+    sa.Index("uq_users_username_key", "username_key", unique=True),
 )
 
 api_tokens = sa.Table(
@@ -97,6 +110,33 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", When, nullable=False),
     sa.Column("revoked_at", When, nullable=True),
+    sa.Column("expires_at", When, nullable=True),  # NULL: expired (every token expires)
+)
+
+# server-side sessions: the browser's cookie names one; logout, deactivation and a password
+# change end it (only the SHA-256 of the session's secret is kept)
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("id_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("last_seen_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False),
+    sa.Column("ended_at", When, nullable=True),
+    sa.Column("ended_reason", sa.String(32), nullable=True),
+)
+
+# failed logins, shared by every worker: per user name ("user") and per address ("address")
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("at", When, nullable=False),
+    sa.Index("ix_login_failures_kind_key_at", "kind", "key", "at"),
 )
 
 imports = sa.Table(
@@ -109,6 +149,31 @@ imports = sa.Table(
     sa.Column("filename", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("row_count", sa.Integer, nullable=False),
+)
+
+# import jobs (migration 0003): an uploaded file kept on the server between its dry run and
+# its confirmation, and the state, progress and report of the run in the background
+import_jobs = sa.Table(
+    "import_jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("plan_id", Key, nullable=False),
+    sa.Column("username", Key, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("upload", sa.LargeBinary, nullable=True),  # dropped once written or expired
+    sa.Column("dry_run", sa.Boolean, nullable=False),
+    sa.Column("approve", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("comments", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("state", sa.String(16), nullable=False),  # queued, running, done, failed
+    sa.Column("stage", sa.String(32), nullable=False, server_default=""),
+    sa.Column("progress", sa.Float, nullable=False, server_default="0"),
+    sa.Column("result", sa.Text, nullable=True),  # the report as JSON
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("created_at", When, nullable=False),
+    sa.Column("updated_at", When, nullable=False),
+    sa.Column("expires_at", When, nullable=False, index=True),
 )
 
 observations = sa.Table(

@@ -1,4 +1,10 @@
-"""Users, roles, passwords (argon2id) and API tokens (stored as SHA-256 hashes only)."""
+"""User accounts: names, roles, passwords (argon2id), activity, and four-eyes review.
+
+The rest of signing in is beside it, each a mixin of :class:`~kaoping.store.Store`:
+:mod:`.sessions` (server-side sessions), :mod:`.tokens` (expiring API tokens) and
+:mod:`.login_limits` (the login limit shared by every worker). Sessions and tokens are
+stored as SHA-256 hashes only (:func:`token_hash`); they run on the real clock
+(``_auth_now``)."""
 
 from __future__ import annotations
 
@@ -12,10 +18,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import UsageError
-from .base import ROLES, SYSTEM_NAME
-from .db import from_db, to_db
-from .errors import NotFound
-from .schema import api_tokens, departments, users
+from .base import ROLES
+from .db import from_db, to_db, utcnow
+from .errors import NotFound, OwnSubmission, PermissionDenied
+from .names import check_username, username_key
+from .schema import departments, users
 
 if TYPE_CHECKING:
     from .base import StoreBase, UserRef
@@ -36,10 +43,12 @@ def _dummy_hash() -> str:
 
 
 def token_hash(token: str) -> str:
+    """What is kept of a session's or an API token's secret."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _public(row: Any) -> dict[str, Any]:
+def public_user(row: Any) -> dict[str, Any]:
+    """A user's row as the store hands it out (never the password hash)."""
     d = {k: row[k] for k in _PUBLIC}
     d["created_at"] = from_db(d["created_at"])
     d["active"] = bool(d["active"])
@@ -60,7 +69,7 @@ class UsersMixin:
         """Every user (never a password hash): id, username, role, department, active, …"""
         with self._read() as conn:
             rows = conn.execute(sa.select(users).order_by(users.c.username)).mappings().all()
-        return [_public(r) for r in rows]
+        return [public_user(r) for r in rows]
 
     def user(self: StoreBase, username: str) -> dict[str, Any] | None:
         with self._read() as conn:
@@ -69,7 +78,7 @@ class UsersMixin:
                 .mappings()
                 .first()
             )
-        return _public(row) if row else None
+        return public_user(row) if row else None
 
     def create_user(
         self: StoreBase,
@@ -80,9 +89,8 @@ class UsersMixin:
         actor: UserRef = None,
     ) -> dict[str, Any]:
         """A new user. ``actor`` must be an administrator (None: the local system, e.g. the CLI)."""
-        username = (username or "").strip()
-        if not username or len(username) > 64 or username.lower() == SYSTEM_NAME:
-            raise UsageError(f"{username!r} cannot be a user name")
+        username = check_username(username)
+        key = username_key(username)
         if role not in ROLES:
             raise UsageError(f"role {role!r} is not one of {', '.join(ROLES)}")
         if role == "reporter" and not department:
@@ -99,11 +107,22 @@ class UsersMixin:
                 ).first()
                 if known is None:
                     raise NotFound(f"no department {department!r}")
-            if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
-                raise UsageError(f"user {username!r} exists already")
+            clash = conn.execute(
+                sa.select(users.c.username).where(
+                    sa.or_(users.c.username == username, users.c.username_key == key)
+                )
+            ).first()
+            if clash:
+                same = clash[0] == username
+                raise UsageError(
+                    f"user {username!r} exists already"
+                    if same
+                    else f"{username!r} is too like the existing user {clash[0]!r}"
+                )
             conn.execute(
                 users.insert().values(
                     username=username,
+                    username_key=key,
                     password_hash=digest,
                     role=role,
                     department=department,
@@ -124,7 +143,7 @@ class UsersMixin:
                 detail={"after": {"role": role, "department": department}},
                 at=now,
             )
-            return _public(row)
+            return public_user(row)
 
     def ensure_admin(self: StoreBase, username: str = "admin") -> str | None:
         """Create the first administrator with a random password and return it (once).
@@ -144,11 +163,7 @@ class UsersMixin:
         with older parameters is replaced on success.
         """
         with self._read() as conn:
-            row = (
-                conn.execute(sa.select(users).where(users.c.username == username))
-                .mappings()
-                .first()
-            )
+            row = self._user_row(conn, username)
         digest = row["password_hash"] if row is not None else _dummy_hash()
         try:
             hasher().verify(digest, password or "")
@@ -163,21 +178,73 @@ class UsersMixin:
                     .where(users.c.id == row["id"], users.c.password_hash == digest)
                     .values(password_hash=hasher().hash(password))
                 )
-        return _public(row)
+        return public_user(row)
 
-    def set_password(self: StoreBase, username: str, password: str, actor: UserRef = None) -> None:
-        """Set a password: the user themself or an administrator."""
+    def _auth_now(self: StoreBase) -> Any:
+        """The time for sessions, tokens and the login limit: the real clock (``auth_clock``),
+        not the store's business clock, which tests and reports may set to another date."""
+        return getattr(self, "auth_clock", utcnow)()
+
+    def _user_row(self: StoreBase, conn: sa.Connection, username: str) -> Any:
+        """A user's row by name, as typed at login (any case, width or look-alike)."""
+        row = (
+            conn.execute(sa.select(users).where(users.c.username_key == username_key(username)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            row = (
+                conn.execute(sa.select(users).where(users.c.username == username))
+                .mappings()
+                .first()
+            )
+        return row
+
+    def set_password(
+        self: StoreBase,
+        username: str,
+        password: str,
+        actor: UserRef = None,
+        *,
+        current: str | None = None,
+        keep_session: str | None = None,
+    ) -> int:
+        """Set a password: the user themself (with ``current``, their password now) or an
+        administrator (or the command line, ``actor`` None). Every session of the user ends
+        except ``keep_session`` (the one the change was made in); returns how many ended."""
         _check_password(password)
         digest = hasher().hash(password)
+        now = self.now()
         with self._write() as conn:
             who = self._actor(conn, actor, system_if_none=True)
-            self._require(who, who.is_admin or who.username == username, "change this password")
-            done = conn.execute(
-                users.update().where(users.c.username == username).values(password_hash=digest)
+            row = (
+                conn.execute(sa.select(users).where(users.c.username == username))
+                .mappings()
+                .first()
             )
-            if done.rowcount == 0:
+            if row is None:
                 raise NotFound(f"no user {username!r}")
-            self._audit(conn, who, "user.password", "user", username)
+            self_service = who.username == row["username"]
+            self._require(who, who.is_admin or self_service, "change this password")
+            if current is not None or (self_service and not who.is_admin):
+                try:
+                    hasher().verify(row["password_hash"], current or "")
+                except (VerificationError, InvalidHashError):
+                    raise PermissionDenied("the current password is wrong") from None
+            if current is not None and current == password:
+                raise UsageError("the new password must differ from the current one")
+            conn.execute(users.update().where(users.c.id == row["id"]).values(password_hash=digest))
+            ended = self._end_sessions(conn, row["id"], "password", now, keep=keep_session)
+            self._audit(
+                conn,
+                who,
+                "user.password",
+                "user",
+                row["username"],
+                detail={"sessions_ended": ended},
+                at=now,
+            )
+            return ended
 
     def set_role(
         self: StoreBase,
@@ -221,7 +288,7 @@ class UsersMixin:
             row = (
                 conn.execute(sa.select(users).where(users.c.username == username)).mappings().one()
             )
-            return _public(row)
+            return public_user(row)
 
     def _keep_an_admin(self: StoreBase, conn: sa.Connection, username: str) -> None:
         others = conn.execute(
@@ -233,7 +300,8 @@ class UsersMixin:
             raise UsageError("the last active administrator cannot be removed")
 
     def deactivate_user(self: StoreBase, username: str, actor: UserRef = None) -> None:
-        """Deactivate a user (kept, for the audit log); their tokens stop working."""
+        """Deactivate a user (kept, for the audit log); their sessions end and their tokens
+        stop working."""
         with self._write() as conn:
             who = self._actor(conn, actor, system_if_none=True)
             self._require(who, who.is_admin, "deactivate users")
@@ -247,109 +315,25 @@ class UsersMixin:
             if row["role"] == "admin":
                 self._keep_an_admin(conn, username)
             conn.execute(users.update().where(users.c.username == username).values(active=False))
+            ended = self._end_sessions(conn, row["id"], "deactivated", self.now())
             self._audit(
                 conn,
                 who,
                 "user.deactivate",
                 "user",
                 username,
-                detail={"before": {"active": bool(row["active"])}, "after": {"active": False}},
+                detail={
+                    "before": {"active": bool(row["active"])},
+                    "after": {"active": False},
+                    "sessions_ended": ended,
+                },
             )
 
-    # tokens -------------------------------------------------------------------------------
-
-    def create_token(self: StoreBase, user: UserRef, name: str, actor: UserRef = None) -> str:
-        """A new API token for ``user``, returned once; only its SHA-256 is kept."""
-        token = secrets.token_urlsafe(32)
-        now = self.now()
-        with self._write() as conn:
-            owner = self._actor(conn, user, system_if_none=False)
-            who = self._actor(conn, actor, system_if_none=True) if actor is not None else owner
-            self._require(who, who.is_admin or who.username == owner.username, "create this token")
-            conn.execute(
-                api_tokens.insert().values(
-                    user_id=owner.id,
-                    name=name or "token",
-                    token_hash=token_hash(token),
-                    created_at=to_db(now),
-                )
-            )
-            self._audit(
-                conn, who, "token.create", "user", owner.username, detail={"name": name}, at=now
-            )
-        return token
-
-    def tokens(self: StoreBase, user: UserRef) -> list[dict[str, Any]]:
-        """A user's tokens (id, name, created_at, revoked_at) — never the token itself."""
-        with self._read() as conn:
-            owner = self._actor(conn, user, system_if_none=False)
-            rows = conn.execute(
-                sa.select(
-                    api_tokens.c.id,
-                    api_tokens.c.name,
-                    api_tokens.c.created_at,
-                    api_tokens.c.revoked_at,
-                )
-                .where(api_tokens.c.user_id == owner.id)
-                .order_by(api_tokens.c.id)
-            ).mappings()
-            return [
-                {
-                    **r,
-                    "created_at": from_db(r["created_at"]),
-                    "revoked_at": from_db(r["revoked_at"]),
-                }
-                for r in rows
-            ]
-
-    def user_for_token(self: StoreBase, token: str) -> dict[str, Any] | None:
-        """The active user a valid, unrevoked token belongs to, else None."""
-        if not token:
-            return None
-        q = (
-            sa.select(users)
-            .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None))
-        )
-        with self._read() as conn:
-            row = conn.execute(q).mappings().first()
-        if row is None or not row["active"]:
-            return None
-        return _public(row)
-
-    def revoke_token(self: StoreBase, token_id: int | str, actor: UserRef = None) -> None:
-        """Revoke a token by its id (or by the token itself)."""
-        now = self.now()
-        with self._write() as conn:
-            who = self._actor(conn, actor, system_if_none=True)
-            where = (
-                api_tokens.c.token_hash == token_hash(token_id)
-                if isinstance(token_id, str)
-                else api_tokens.c.id == token_id
-            )
-            row = (
-                conn.execute(
-                    sa.select(api_tokens.c.id, api_tokens.c.name, users.c.username)
-                    .join(users, users.c.id == api_tokens.c.user_id)
-                    .where(where)
-                )
-                .mappings()
-                .first()
-            )
-            if row is None:
-                raise NotFound("no such token")
-            self._require(who, who.is_admin or who.username == row["username"], "revoke this token")
-            conn.execute(
-                api_tokens.update()
-                .where(api_tokens.c.id == row["id"], api_tokens.c.revoked_at.is_(None))
-                .values(revoked_at=to_db(now))
-            )
-            self._audit(
-                conn,
-                who,
-                "token.revoke",
-                "user",
-                row["username"],
-                detail={"name": row["name"]},
-                at=now,
+    def _four_eyes(self: StoreBase, who: Any, submitted_by: str, what: str) -> None:
+        """Four-eyes review (KAOPING_FOUR_EYES, on by default): nobody approves or rejects
+        their own submission. Call it in the deciding transaction, for every decision."""
+        if self.settings.four_eyes and who.role != "system" and who.username == submitted_by:
+            raise OwnSubmission(
+                f"{who.username} submitted {what} and may not review it themself: another "
+                "reviewer or administrator must approve or reject it (four-eyes review)"
             )

@@ -15,9 +15,9 @@ from .. import __version__
 from ..errors import KaopingError
 from ..settings import Settings
 from .auth import LoginLimiter, Signer
-from .cache import EvaluationCache
 from .common import json_response
 from .errors import error_body, http_status
+from .plans import PlanCaches, PlanPrefix
 from .render import HERE, html, page_html
 from .source import as_source
 
@@ -55,13 +55,18 @@ def create_app(
     )
     app.state.source = source
     app.state.settings = settings
-    app.state.cache = EvaluationCache(source, ttl=version_ttl)
-    app.state.signer = Signer(settings.resolved_secret_key())
-    app.state.limiter = LoginLimiter(settings.login_attempts)
+    # one evaluation cache per plan; attribute access goes to the request's plan's
+    app.state.cache = PlanCaches(source, ttl=version_ttl)
+    app.state.signer = Signer(settings.resolved_secret_key(), max_age=3600 * settings.session_hours)
+    app.state.limiter = LoginLimiter.from_settings(settings, source.store)
     app.state.session_cookie = "kaoping_session"
 
-    from . import routes_api, routes_pages, routes_reports, routes_staff, routes_staff_api
+    from . import plans, routes_api, routes_pages, routes_reports, routes_staff, routes_staff_api
 
+    app.include_router(plans.router)
+    from . import routes_batches
+
+    app.include_router(routes_batches.router)
     app.include_router(routes_api.router)
     app.include_router(routes_staff_api.router)
     app.include_router(routes_pages.router)
@@ -79,8 +84,14 @@ def create_app(
     def healthz() -> Response:
         return json_response({"ok": True})
 
+    routes_api.year_range_in_schema(app)  # the OpenAPI years are the plan's
     _handlers(app)
+    from .import_jobs import install as install_imports
+
+    install_imports(app, settings)  # the upload size limit, checked while streaming
     app.add_middleware(SecurityHeaders)
+    # outermost: /p/<plan>/… is served as /… for that plan
+    app.add_middleware(PlanPrefix)
     return app
 
 
@@ -182,7 +193,10 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http")
-        return error_response(request, exc.status_code, {"error": code, "message": str(exc.detail)})
+        resp = error_response(request, exc.status_code, {"error": code, "message": str(exc.detail)})
+        if exc.headers:  # e.g. Allow on 405
+            resp.headers.update(exc.headers)
+        return resp
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -230,4 +244,6 @@ def app_from_env() -> FastAPI:
 
     store = Store.open(settings=settings)
     plan_id = os.environ.get("KAOPING_SERVE_PLAN_ID") or None
+    # the plan served at / is also what a call without a plan id means in this process
+    store.default_plan = plan_id
     return create_app(store, settings, plan_id=plan_id)

@@ -1,9 +1,11 @@
-"""Who is asking: signed session cookies, API tokens, roles and the login rate limit.
+"""Who is asking: server-side sessions, API tokens, roles and the login rate limit.
 
-A session cookie holds a small JSON payload (user name, CSRF token, issue time) and an
-HMAC-SHA256 signature made with the site's secret key; the server keeps no session
-state. The user's role is read from the store on every request, so a changed role or a
-removed user takes effect at once.
+A session cookie holds a small JSON payload — the session's secret ``s`` (signed-in users)
+and the CSRF token — with an HMAC-SHA256 signature made with the site's secret key. The
+session itself lives in the store: logout, deactivation and a password change end it
+there, so a copied cookie stops working at once. The user's role is read from the store
+on every request, so a changed role or a removed user takes effect at once. Failed logins
+are counted in the store too, so every worker process shares one limit.
 """
 
 from __future__ import annotations
@@ -102,13 +104,33 @@ class Signer:
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per (user name, address) in ``window`` seconds."""
+    """At most ``attempts`` failed logins per user name (and ``per_address`` per client
+    address) in ``window`` seconds, counted in the store so that every worker process and
+    every restart sees the same counts. Without a store (read-only sites, tests), in memory.
+    """
 
-    def __init__(self, attempts: int = 5, window: float = 900.0):
+    def __init__(
+        self,
+        attempts: int = 5,
+        window: float = 900.0,
+        store: Any = None,
+        per_address: int | None = None,
+    ):
         self.attempts = attempts
         self.window = window
+        self.per_address = per_address if per_address is not None else attempts * 4
+        self.store = store
         self._fails: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any, store: Any = None) -> LoginLimiter:
+        return cls(
+            settings.login_attempts,
+            60.0 * settings.login_window_minutes,
+            store,
+            settings.login_attempts_per_address,
+        )
 
     def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
         q = self._fails.setdefault(key, deque())
@@ -116,23 +138,40 @@ class LoginLimiter:
             q.popleft()
         return q
 
-    def check(self, username: str, address: str) -> None:
+    def _wait(self, username: str, address: str) -> int:
+        if self.store is not None:
+            return int(self.store.login_wait(username, address))
         with self._lock:
-            q = self._recent((username.lower(), address), time.monotonic())
-            if len(q) >= self.attempts:
-                wait = int(self.window - (time.monotonic() - q[0])) + 1
-                raise TooManyAttempts(
-                    f"too many failed logins for {username!r}; try again in {wait} s"
-                )
+            now, waits = time.monotonic(), [0]
+            for key, limit in (
+                (("user", username.casefold()), self.attempts),
+                (("address", address), self.per_address),
+            ):
+                q = self._recent(key, now)
+                if len(q) >= limit:
+                    waits.append(int(self.window - (now - q[-limit])) + 1)
+            return max(waits)
+
+    def check(self, username: str, address: str) -> None:
+        wait = self._wait(username, address)
+        if wait > 0:
+            raise TooManyAttempts(f"too many failed logins; try again in {wait} s")
 
     def failed(self, username: str, address: str) -> None:
+        if self.store is not None:
+            self.store.login_failed(username, address)
+            return
         with self._lock:
             now = time.monotonic()
-            self._recent((username.lower(), address), now).append(now)
+            for key in (("user", username.casefold()), ("address", address)):
+                self._recent(key, now).append(now)
 
     def succeeded(self, username: str, address: str) -> None:
+        if self.store is not None:
+            self.store.login_succeeded(username, address)
+            return
         with self._lock:
-            self._fails.pop((username.lower(), address), None)
+            self._fails.pop(("user", username.casefold()), None)
 
 
 def client_address(request: Request) -> str:
@@ -141,19 +180,6 @@ def client_address(request: Request) -> str:
 
 def new_csrf() -> str:
     return secrets.token_urlsafe(24)
-
-
-def _lookup_user(store: Any, username: str) -> dict | None:
-    getter = getattr(store, "user", None)
-    if callable(getter):
-        try:
-            return getter(username)
-        except Exception:
-            return None
-    for u in store.users():
-        if u.get("username") == username:
-            return u
-    return None
 
 
 def _active(user: dict | None) -> dict | None:
@@ -182,10 +208,13 @@ def principal(request: Request) -> Principal:
         if raw:
             session = app.state.signer.loads(raw) or {}
             user = None
-            if session.get("u") and store is not None:
-                user = _active(_lookup_user(store, session["u"]))
-            if session.get("u") and user is None:
-                session = {}  # a session of a removed user is no session
+            secret = session.get("s")
+            if isinstance(secret, str) and secret and store is not None:
+                user = _active(store.session_user(secret))
+            if user is None and (secret or session.get("u")):
+                # an ended, expired or unknown session (or a cookie from before server-side
+                # sessions) is no session: not even its CSRF token is accepted
+                session = {}
             p = Principal(user=user, via="session" if user else None, session=session)
     request.state.principal = p
     return p
@@ -194,3 +223,29 @@ def principal(request: Request) -> Principal:
 async def current(request: Request) -> Principal:
     """FastAPI dependency: the request's principal."""
     return principal(request)
+
+
+def begin_session(request: Request, response: Any, user: dict) -> None:
+    """Log ``user`` in: a new server-side session and a new CSRF token in the cookie."""
+    from .render import set_session
+
+    store = request.app.state.source.store
+    old = principal(request).session.get("s")
+    if old:
+        store.end_session(old, "replaced")
+    secret = store.start_session(user)
+    set_session(request, response, {"s": secret, "csrf": new_csrf()})
+
+
+def end_session(request: Request, response: Any) -> None:
+    """Log out: the session ends in the store (a copy of the cookie is worthless) and the
+    browser forgets the cookie."""
+    from .render import clear_session
+
+    store = request.app.state.source.store
+    raw = request.cookies.get(request.app.state.session_cookie)
+    session = request.app.state.signer.loads(raw) or {} if raw else {}
+    secret = session.get("s")
+    if store is not None and isinstance(secret, str) and secret:
+        store.end_session(secret, "logout")
+    clear_session(request, response)

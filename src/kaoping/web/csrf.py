@@ -43,6 +43,8 @@ async def check_csrf(request: Request) -> None:
     expected = principal.session.get("csrf", "")
     ctype = request.headers.get("content-type", "")
     is_form = ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+    if not expected and request.url.path == "/logout":
+        return  # a session ended elsewhere (password change, deactivation): just sign out
     if not expected:
         # no session: a form must still come from one of our pages (login CSRF); a JSON
         # request without credentials carries nothing ambient and gets 401 from its route

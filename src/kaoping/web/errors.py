@@ -45,6 +45,7 @@ _BY_NAME = {
     "Locked": 423,
     "NotFound": 404,
     "ReasonRequired": 422,
+    "TooLarge": 413,  # an upload over KAOPING_MAX_UPLOAD_MB
 }
 
 

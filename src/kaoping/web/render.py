@@ -19,6 +19,7 @@ from ..report.scorecard import fmt_number, fmt_pct, fmt_score
 from .auth import new_csrf
 from .common import Ctx, remember_lang
 from .i18n import tr
+from .plans import plans_menu
 
 HERE = Path(__file__).parent
 
@@ -89,6 +90,7 @@ def page_html(request: Request, template: str, ctx: Ctx | None, lang: str, **dat
             unread_notices=_unread(app, who),
             read_only=app.state.source.store is None,
             site_plan=plan,
+            plans_menu=plans_menu(request),
             site_title=(plan.short_title or plan.title).get(lang),
             ctx=ctx,
             **data,

@@ -3,7 +3,7 @@ exports. Anonymous requests see approved data only; logged-in staff may add ?pen
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -17,6 +17,11 @@ Lang = Annotated[
 ]
 Year = Annotated[
     int | None, Query(ge=1000, le=9999, description="as-of year (default: the plan's end year)")
+]
+# the OpenAPI document narrows both to the served plan's years (year_range_in_schema)
+AssessYear = Annotated[
+    int | None,
+    Query(ge=1000, le=9999, description="assessment year (default: the plan's end year)"),
 ]
 Area = Annotated[
     str | None, Query(max_length=100, description="area key (default: the plan's first)")
@@ -48,7 +53,7 @@ def plan(request: Request, lang: Lang = None) -> Response:
 @router.get(
     "/overview", response_model=None, responses={200: {"model": schemas.Overview}, **ERRORS}
 )
-async def overview(
+def overview(
     request: Request,
     lang: Lang = None,
     year: Year = None,
@@ -61,7 +66,7 @@ async def overview(
 
 
 @router.get("/groups", response_model=None, responses={200: {"model": schemas.GroupList}, **ERRORS})
-async def groups(
+def groups(
     request: Request,
     lang: Lang = None,
     year: Year = None,
@@ -76,7 +81,7 @@ async def groups(
 @router.get(
     "/groups/{key}", response_model=None, responses={200: {"model": schemas.GroupPage}, **ERRORS}
 )
-async def group(
+def group(
     request: Request,
     key: str,
     lang: Lang = None,
@@ -90,7 +95,7 @@ async def group(
 
 
 @router.get("/lenses", response_model=None, responses={200: {"model": schemas.LensList}, **ERRORS})
-async def lenses(
+def lenses(
     request: Request,
     lang: Lang = None,
     year: Year = None,
@@ -107,7 +112,7 @@ async def lenses(
     response_model=None,
     responses={200: {"model": schemas.LensPage}, **ERRORS},
 )
-async def lens(
+def lens(
     request: Request,
     category: str,
     lang: Lang = None,
@@ -125,7 +130,7 @@ async def lens(
 @router.get(
     "/indicators", response_model=None, responses={200: {"model": schemas.IndicatorList}, **ERRORS}
 )
-async def indicators(
+def indicators(
     request: Request,
     lang: Lang = None,
     year: Year = None,
@@ -151,7 +156,7 @@ def indicator_data(ctx: Ctx, key: str) -> dict:
     response_model=None,
     responses={200: {"model": schemas.IndicatorPage}, **ERRORS},
 )
-async def indicator(
+def indicator(
     request: Request,
     key: str,
     lang: Lang = None,
@@ -170,7 +175,7 @@ async def indicator(
 
 
 @router.get("/scores", response_model=None, responses={200: {"model": schemas.Scores}, **ERRORS})
-async def scores(
+def scores(
     request: Request,
     lang: Lang = None,
     year: Year = None,
@@ -183,6 +188,18 @@ async def scores(
 
 
 ExportFormat = Annotated[Literal["csv", "json", "xlsx"], Query(description="file format")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = {
+    200: {
+        "description": "the file, as a download (Content-Disposition: attachment)",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    **ERRORS,
+}
 
 
 def _download(body: bytes, fmt: str, name: str) -> Response:
@@ -195,7 +212,7 @@ def _download(body: bytes, fmt: str, name: str) -> Response:
     )
 
 
-@router.get("/export/observations", response_model=None)
+@router.get("/export/observations", response_model=None, responses=DOWNLOADS)
 def export_observations(
     request: Request,
     format: ExportFormat = "csv",
@@ -216,7 +233,7 @@ def export_observations(
     return _download(body, format, f"observations-{ctx.snap.plan.id}-{ctx.lang}")
 
 
-@router.get("/export/evaluation", response_model=None)
+@router.get("/export/evaluation", response_model=None, responses=DOWNLOADS)
 def export_evaluation(
     request: Request,
     format: ExportFormat = "csv",
@@ -235,3 +252,44 @@ def export_evaluation(
     )
     name = f"evaluation-{ctx.snap.plan.id}-{ctx.snap.year}-{ctx.lang}"
     return _download(body, format, name)
+
+
+def year_range_in_schema(app: Any) -> None:
+    """Let the OpenAPI document say which years the server accepts: an as-of ``year``
+    ranges over the served plan's years (base year to end year), an assessment year over
+    its period, as the server checks."""
+    from fastapi.openapi.utils import get_openapi
+
+    made: dict[tuple, dict] = {}
+
+    def openapi() -> dict:
+        try:
+            plan = app.state.cache.plan()
+            key: tuple = (plan.id, plan.version)
+            lo, start, hi = plan.base_year, plan.period.start, plan.period.end
+        except Exception:  # no plan yet: the wide range
+            key, lo, start, hi = (), 1000, 1000, 9999
+        if key not in made:
+            doc = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            first = {"as-of year": lo, "assessment year": start}
+            for item in doc.get("paths", {}).values():
+                for op in item.values():
+                    for p in op.get("parameters", []) if isinstance(op, dict) else ():
+                        what = str(p.get("description", "")).split(" (")[0]
+                        if p.get("in") == "query" and what in first:
+                            _bound(p.get("schema", {}), first[what], hi)
+            made[key] = doc
+        return made[key]
+
+    app.openapi = openapi
+
+
+def _bound(schema: dict, lo: int, hi: int) -> None:
+    for s in [schema, *schema.get("anyOf", [])]:
+        if s.get("type") == "integer":
+            s["minimum"], s["maximum"] = lo, hi

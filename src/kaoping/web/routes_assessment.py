@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..assess.compute import AssessmentResult
 from ..assess.service import adjust, run_assessment
@@ -23,7 +24,7 @@ from .csrf import check_csrf
 from .errors import error_body, http_status
 from .i18n import STATUS, label
 from .render import html, page_html
-from .routes_api import Lang, Year
+from .routes_api import AssessYear, Lang
 from .routes_staff_api import ERRORS, changed, store_of
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -125,9 +126,15 @@ def unit_page(request: Request, unit: str) -> Response:
 
 @pages.post("/assessment/{unit}/adjust")
 async def adjust_form(request: Request, unit: str) -> Response:
-    ctx = context(request)
+    # the evaluation and the store's work run in worker threads: never on the event loop
+    ctx = await run_in_threadpool(context, request)
     user = ctx.who.require(REVIEWERS)
     form = await request.form()
+    return await run_in_threadpool(_adjust_form, ctx, user, unit, form)
+
+
+def _adjust_form(ctx: Ctx, user: dict, unit: str, form: Any) -> Response:
+    request = ctx.request
     v = {k: str(form.get(k, "")).strip() for k in ("delta", "reason")}
     year = ctx.snap.year
     try:
@@ -159,7 +166,9 @@ async def adjust_form(request: Request, unit: str) -> Response:
 
 
 @api.get("/assessment")
-def assessment_api(request: Request, who: Who, year: Year = None, lang: Lang = None) -> Response:
+def assessment_api(
+    request: Request, who: Who, year: AssessYear = None, lang: Lang = None
+) -> Response:
     """The annual assessment of a year: the rules applied, the results table, every unit
     with the evidence behind each number, and the district comparison (staff only)."""
     who.require(STAFF)
@@ -169,7 +178,7 @@ def assessment_api(request: Request, who: Who, year: Year = None, lang: Lang = N
 
 @api.get("/assessment/{unit}")
 def assessment_unit_api(
-    request: Request, who: Who, unit: Unit, year: Year = None, lang: Lang = None
+    request: Request, who: Who, unit: Unit, year: AssessYear = None, lang: Lang = None
 ) -> Response:
     """One unit's assessment: both parts with the indicators and ratings behind them,
     deductions, adjustments, total, grade and rank (staff only)."""

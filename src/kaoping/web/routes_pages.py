@@ -3,16 +3,19 @@ and logging in and out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from . import views
-from .auth import client_address, new_csrf, principal
+from .auth import begin_session, client_address, end_session, principal
 from .common import context, json_response, remember_lang
 from .csrf import check_csrf
 from .errors import CsrfFailed, NoStore
 from .i18n import choose_lang, tr
-from .render import cached_page, clear_session, html, page_html, prepare_session, set_session
+from .render import cached_page, html, page_html, prepare_session, set_session
 from .routes_api import cached_json, indicator_data
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -23,7 +26,7 @@ def _json_twin(request: Request) -> bool:
 
 
 @router.get("/")
-async def overview(request: Request) -> Response:
+def overview(request: Request) -> Response:
     ctx = context(request)
     build = lambda: views.overview(ctx.snap, ctx.area, ctx.lang)  # noqa: E731
     if _json_twin(request):
@@ -32,7 +35,7 @@ async def overview(request: Request) -> Response:
 
 
 @router.get("/g/{key}")
-async def group(request: Request, key: str) -> Response:
+def group(request: Request, key: str) -> Response:
     ctx = context(request)
     build = lambda: views.group(ctx.snap, key, ctx.area, ctx.lang)  # noqa: E731
     if _json_twin(request):
@@ -52,7 +55,7 @@ async def group(request: Request, key: str) -> Response:
 
 
 @router.get("/l/{category}")
-async def lens(request: Request, category: str) -> Response:
+def lens(request: Request, category: str) -> Response:
     ctx = context(request)
     build = lambda: views.lens(ctx.snap, category, ctx.area, ctx.lang)  # noqa: E731
     if _json_twin(request):
@@ -72,7 +75,7 @@ async def lens(request: Request, category: str) -> Response:
 
 
 @router.get("/i/{key}")
-async def indicator(request: Request, key: str) -> Response:
+def indicator(request: Request, key: str) -> Response:
     ctx = context(request)
     if ctx.who.is_staff:
         page = indicator_data(ctx, key)
@@ -160,6 +163,11 @@ async def login(request: Request) -> Response:
     if not who.session.get("csrf"):
         raise CsrfFailed("the login form has expired; reload the page")
     form = await request.form()
+    # the password check (argon2) and the store's work run in a worker thread
+    return await run_in_threadpool(_login, request, store, form)
+
+
+def _login(request: Request, store: Any, form: Any) -> Response:
     username = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
     limiter = request.app.state.limiter
@@ -176,13 +184,13 @@ async def login(request: Request) -> Response:
     if not target.startswith("/") or target.startswith("//"):
         target = "/staff"
     resp = RedirectResponse(target, status_code=303)
-    # a new session (and CSRF token) at every login
-    set_session(request, resp, {"u": user["username"], "csrf": new_csrf()})
+    # a new server-side session (and CSRF token) at every login
+    begin_session(request, resp, user)
     return resp
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
     resp = RedirectResponse("/", status_code=303)
-    clear_session(request, resp)
+    end_session(request, resp)  # ended in the store: a copied cookie is worthless
     return resp

@@ -3,12 +3,11 @@ log, users and tokens. Every request is checked for its role here (and by the st
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..data.verdicts import VERDICTS
 from ..errors import DataError, KaopingError, UsageError
@@ -16,12 +15,12 @@ from .auth import ADMIN, REVIEWERS, STAFF, WRITERS, Principal, principal
 from .csrf import check_csrf
 from .errors import error_body, http_status
 from .i18n import STATUS, choose_lang, label, tr
+from .import_jobs import confirm_job, job_status, start_job
 from .render import html, page_html
-from .routes_staff_api import changed, parse_comments, report_dict, store_of
+from .routes_staff_api import changed, parse_comments, store_of
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-MAX_UPLOAD = 20 * 1024 * 1024
 FLAGS = ("estimated", "imputed", "break")
 
 
@@ -135,6 +134,11 @@ def entry_form(request: Request) -> Response:
 async def entry_submit(request: Request) -> Response:
     who, user = _who(request, WRITERS)
     form = await request.form()
+    # the store's work runs in a worker thread: never on the event loop
+    return await run_in_threadpool(_entry_submit, request, who, user, form)
+
+
+def _entry_submit(request: Request, who: Principal, user: dict, form: Any) -> Response:
     values: dict[str, Any] = {
         k: str(form.get(k, "")).strip()
         for k in ("indicator", "area", "year", "value", "status", "source", "note")
@@ -188,6 +192,9 @@ async def entry_submit(request: Request) -> Response:
 
 
 # ---- import -------------------------------------------------------------------------------
+# An upload becomes an import job (kaoping.web.import_jobs): the file stays on the server,
+# the job runs in a worker thread, and /staff/import/<job> shows its progress, then its
+# report; a dry run is confirmed there by the job's id (the file is not sent again).
 
 
 @router.get("/import")
@@ -196,78 +203,125 @@ def import_form(request: Request) -> Response:
     return _page(request, "staff/import.html", report=None)
 
 
-@router.post("/import")
-async def import_upload(request: Request) -> Response:
-    _, user = _who(request, WRITERS)
-    form = await request.form()
-    upload = form.get("file")
-    if upload is not None and hasattr(upload, "read"):
-        data = await upload.read()
-        filename = upload.filename or "upload.csv"
-    else:
-        try:
-            data = base64.b64decode(str(form.get("content", "")), validate=True)
-        except (binascii.Error, ValueError):
-            data = b""
-        filename = str(form.get("filename", "")) or "upload.csv"
-    if not data:
-        return _page(
-            request,
-            "staff/import.html",
-            422,
-            report=None,
-            error={"message": tr("file", _lang(request)) + ": —"},
-        )
-    if len(data) > MAX_UPLOAD:
-        return _page(
-            request,
-            "staff/import.html",
-            413,
-            report=None,
-            error={"message": f"the file is larger than {MAX_UPLOAD // 2**20} MB"},
-        )
-    dry_run = str(form.get("action", "dry_run")) != "import"
+def _import_error(request: Request, status: int, message: str) -> Response:
+    return _page(request, "staff/import.html", status, report=None, error={"message": message})
+
+
+def _comments_of(form: Any) -> dict[int, str]:
     comments = {
         int(k[len("comment-") :]): str(v)
         for k, v in form.multi_items()
         if k.startswith("comment-") and k[len("comment-") :].isdigit() and str(v).strip()
     }
     comments.update(parse_comments(str(form.get("comments", "") or "")))
+    return comments
+
+
+@router.post("/import")
+async def import_upload(request: Request) -> Response:
+    _, user = _who(request, WRITERS)
+    form = await request.form()  # the size limit is checked while it streams (UploadLimit)
+    upload = form.get("file")
+    data = await upload.read() if upload is not None and hasattr(upload, "read") else b""
+    if not data:
+        return _import_error(request, 422, tr("file", _lang(request)) + ": —")
+    filename = getattr(upload, "filename", None) or "upload.csv"
     try:
-        report = store_of(request).import_file(
-            user, data, filename, dry_run=dry_run, comments=comments
+        job = await start_job(
+            request,
+            user,
+            data,
+            filename,
+            dry_run=str(form.get("action", "dry_run")) != "import",
+            comments=_comments_of(form),
         )
-    except DataError as e:
-        return _page(request, "staff/import.html", 422, report=None, error=_form_error(e))
-    rep = report_dict(report)
-    if not dry_run and rep.get("written"):
-        changed(request)
-    status = 200 if not rep.get("errors") else 422
+    except KaopingError as e:
+        return _page(
+            request, "staff/import.html", http_status(e), report=None, error=_form_error(e)
+        )
+    return RedirectResponse(f"/staff/import/{job['id']}", 303)
+
+
+@router.get("/import/{job_id}")
+async def import_job_page(request: Request, job_id: str) -> Response:
+    _, user = _who(request, WRITERS)
+    job = await job_status(request, user, job_id[:64])
+    return await run_in_threadpool(_import_job_page, request, job)
+
+
+def _import_job_page(request: Request, job: dict) -> Response:
+    rep = job.get("report")
+    if job["state"] == "failed":
+        status = 409 if "changed" in (job.get("error") or "") else 422
+        return _page(
+            request,
+            "staff/import.html",
+            status,
+            report=None,
+            job=job,
+            error={"message": job.get("error") or ""},
+        )
+    status = 422 if rep and rep.get("errors") else 200
     return _page(
         request,
         "staff/import.html",
         status,
         report=rep,
-        filename=filename,
-        content=base64.b64encode(data).decode() if dry_run else "",
-        comments=comments,
+        job=job,
+        filename=job["filename"],
+        comments={w["row"]: w["comment"] for w in (rep or {}).get("warnings", []) if w["comment"]},
     )
+
+
+@router.post("/import/{job_id}")
+async def import_confirm(request: Request, job_id: str) -> Response:
+    _, user = _who(request, WRITERS)
+    form = await request.form()
+    try:
+        job = await confirm_job(request, user, job_id[:64], _comments_of(form))
+    except KaopingError as e:
+        return _page(
+            request, "staff/import.html", http_status(e), report=None, error=_form_error(e)
+        )
+    return RedirectResponse(f"/staff/import/{job['id']}", 303)
 
 
 # ---- review ---------------------------------------------------------------------------------
 
 
+def review_page(request: Request, status: int = 200, **data: Any) -> Response:
+    """The review queue and the imports awaiting review. With four-eyes review on
+    (``KAOPING_FOUR_EYES``, the default) the signed-in user's own submissions and imports
+    show "another reviewer decides" instead of the buttons: the store would refuse them."""
+    who, _ = _who(request)
+    store = store_of(request)
+    four_eyes = getattr(store.settings, "four_eyes", True)
+    return _page(
+        request,
+        "staff/review.html",
+        status,
+        queue=store.review_queue(),
+        batches=store.pending_imports(),
+        can_review=who.can(REVIEWERS),
+        own=who.username if four_eyes else None,
+        **data,
+    )
+
+
 @router.get("/review")
 def review(request: Request) -> Response:
-    who, _ = _who(request)
-    queue = store_of(request).review_queue()
-    return _page(request, "staff/review.html", queue=queue, can_review=who.can(REVIEWERS))
+    return review_page(request, decided=request.query_params.get("decided"))
 
 
 @router.post("/review/{revision_id}")
 async def decide(request: Request, revision_id: int) -> Response:
     _, user = _who(request, REVIEWERS)
     form = await request.form()
+    # the store's work runs in a worker thread: never on the event loop
+    return await run_in_threadpool(_decide, request, user, revision_id, form)
+
+
+def _decide(request: Request, user: dict, revision_id: int, form: Any) -> Response:
     action = str(form.get("action", ""))
     store = store_of(request)
     try:
@@ -278,11 +332,8 @@ async def decide(request: Request, revision_id: int) -> Response:
         else:
             raise DataError([])
     except KaopingError as e:
-        queue = store.review_queue()
         err = _form_error(e) if str(e) else {"message": "choose approve or reject", "status": 400}
-        return _page(
-            request, "staff/review.html", err["status"], queue=queue, can_review=True, error=err
-        )
+        return review_page(request, err["status"], error=err)
     changed(request)
     return RedirectResponse("/staff/review", status_code=303)
 
@@ -316,6 +367,10 @@ def unlock_form(request: Request) -> Response:
 async def unlock(request: Request) -> Response:
     _, user = _who(request, REVIEWERS)
     form = await request.form()
+    return await run_in_threadpool(_unlock, request, user, form)
+
+
+def _unlock(request: Request, user: dict, form: Any) -> Response:
     plan = request.app.state.cache.plan()
     v = {k: str(form.get(k, "")).strip() for k in ("indicator", "area", "year", "reason")}
     try:
@@ -395,7 +450,7 @@ def _users_page(request: Request, status: int = 200, **data: Any) -> Response:
         "staff/users.html",
         status,
         users=store.users(),
-        departments=store.departments(),
+        departments=store.all_departments(),  # the city's register: users serve every plan
         roles=("admin", "reviewer", "reporter", "viewer"),
         **data,
     )
@@ -403,10 +458,14 @@ def _users_page(request: Request, status: int = 200, **data: Any) -> Response:
 
 @router.post("/users")
 async def create_user(request: Request) -> Response:
-    import secrets
-
     _, admin = _who(request, {ADMIN})
     form = await request.form()
+    return await run_in_threadpool(_create_user, request, admin, form)
+
+
+def _create_user(request: Request, admin: dict, form: Any) -> Response:
+    import secrets
+
     v = {k: str(form.get(k, "")).strip() for k in ("username", "role", "department", "password")}
     password = v["password"] or secrets.token_urlsafe(12)
     try:
@@ -424,6 +483,10 @@ async def change_user(request: Request, username: str) -> Response:
     """Change a user's role and department, or deactivate the user (administrators)."""
     _, admin = _who(request, {ADMIN})
     form = await request.form()
+    return await run_in_threadpool(_change_user, request, admin, username, form)
+
+
+def _change_user(request: Request, admin: dict, username: str, form: Any) -> Response:
     action = str(form.get("action", ""))
     store = store_of(request)
     try:
@@ -494,6 +557,10 @@ async def record_verdict(request: Request) -> Response:
     """Record a verdict with its evidence on a qualitative target or a step (reviewers)."""
     _, user = _who(request, REVIEWERS)
     form = await request.form()
+    return await run_in_threadpool(_record_verdict, request, user, form)
+
+
+def _record_verdict(request: Request, user: dict, form: Any) -> Response:
     v = {k: str(form.get(k, "")).strip() for k in ("target", "area", "year", "verdict", "evidence")}
     try:
         if not v["year"].isdigit():
@@ -508,20 +575,47 @@ async def record_verdict(request: Request) -> Response:
     return _verdicts_page(request, saved=saved)
 
 
+def _tokens_page(request: Request, user: dict, status: int = 200, **data: Any) -> Response:
+    settings = request.app.state.settings
+    data.setdefault("new", None)
+    return _page(
+        request,
+        "staff/tokens.html",
+        status,
+        tokens=store_of(request).tokens(user),
+        default_days=min(settings.token_days, settings.token_max_days),
+        max_days=settings.token_max_days,
+        **data,
+    )
+
+
 @router.get("/tokens")
 def tokens(request: Request) -> Response:
     _, user = _who(request)
-    return _page(request, "staff/tokens.html", tokens=store_of(request).tokens(user), new=None)
+    return _tokens_page(request, user)
 
 
 @router.post("/tokens")
 async def create_token(request: Request) -> Response:
     _, user = _who(request)
     form = await request.form()
+    return await run_in_threadpool(_create_token, request, user, form)
+
+
+def _create_token(request: Request, user: dict, form: Any) -> Response:
     store = store_of(request)
     name = str(form.get("name", "")).strip() or "script"
-    token = store.create_token(user, name)
-    return _page(request, "staff/tokens.html", tokens=store.tokens(user), new=token)
+    days_text = str(form.get("days", "")).strip()
+    try:
+        days = int(days_text) if days_text else None
+    except ValueError:
+        days = -1  # refused below with the allowed range
+    try:
+        made = store.issue_token(user, name, days=days)
+    except KaopingError as e:
+        err = _form_error(e)
+        return _tokens_page(request, user, err["status"], error=err)
+    return _tokens_page(request, user, new=made)
 
 
 @router.post("/tokens/{token_id}/revoke")
@@ -530,9 +624,54 @@ def revoke_token(request: Request, token_id: int) -> Response:
     _, user = _who(request)
     store = store_of(request)
     store.revoke_token(token_id, actor=user)
-    return _page(
-        request, "staff/tokens.html", tokens=store.tokens(user), new=None, revoked=token_id
-    )
+    return _tokens_page(request, user, revoked=token_id)
+
+
+# ---- one's own password -------------------------------------------------------------------
+
+
+def _password_page(request: Request, status: int = 200, **data: Any) -> Response:
+    from ..store.users import MIN_PASSWORD
+
+    return _page(request, "staff/password.html", status, min_length=MIN_PASSWORD, **data)
+
+
+@router.get("/password")
+def password_form(request: Request) -> Response:
+    _who(request)
+    return _password_page(request)
+
+
+@router.post("/password")
+async def change_password(request: Request) -> Response:
+    """Change one's own password: the current one is required (and counted by the login
+    limit when wrong); every other session of the user ends; audited by the store."""
+    who, user = _who(request)
+    form = await request.form()
+    return await run_in_threadpool(_change_password, request, who, user, form)
+
+
+def _change_password(request: Request, who: Principal, user: dict, form: Any) -> Response:
+    from .auth import client_address
+
+    current = str(form.get("current_password", ""))
+    new, again = str(form.get("new_password", "")), str(form.get("new_password_2", ""))
+    if new != again:
+        err = {"message": tr("passwords_differ", _lang(request)), "status": 400}
+        return _password_page(request, 400, error=err)
+    limiter = request.app.state.limiter
+    address = client_address(request)
+    try:
+        limiter.check(user["username"], address)
+        store_of(request).set_password(
+            user["username"], new, actor=user, current=current, keep_session=who.session.get("s")
+        )
+    except KaopingError as e:
+        if "current password" in str(e):
+            limiter.failed(user["username"], address)
+        err = _form_error(e)
+        return _password_page(request, err["status"], error=err)
+    return _password_page(request, done=True)
 
 
 @router.get("/template")

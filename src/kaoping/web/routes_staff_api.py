@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from ..errors import KaopingError
 from . import schemas
 from .auth import ADMIN, REVIEWERS, STAFF, WRITERS, Principal, client_address, current
 from .common import json_response
@@ -198,28 +199,77 @@ def parse_comments(text: str | None) -> dict[int, str]:
     return out
 
 
-@router.post("/import")
+JobId = Annotated[str, Path(max_length=64, description="an import job's id")]
+JOB_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"model": schemas.ImportJob, "description": "the job runs: poll it"},
+    413: {"model": schemas.ErrorBody, "description": "the file is over KAOPING_MAX_UPLOAD_MB"},
+}
+
+
+def _job_response(job: dict, status: int = 200) -> Response:
+    """A job: 200 once it has ended, 202 (with its address) while it runs."""
+    if job["state"] in ("queued", "running"):
+        r = json_response(job, 202)
+        r.headers["Location"] = f"/api/v1/imports/{job['id']}"
+        return r
+    return json_response(job, status)
+
+
+@router.post("/import", response_model=schemas.ImportJob, responses=JOB_RESPONSES)
 async def import_file(
     request: Request,
     who: Who,
     file: Annotated[UploadFile, File(description="CSV or Excel (.xlsx) file")],
     dry_run: Annotated[bool, Form()] = True,
     comments: Annotated[str | None, Form(description="JSON {row: comment} for warnings")] = None,
+    approve: Annotated[bool, Form(description="approve at once (reviewers)")] = False,
+    wait: Annotated[
+        float, Form(ge=0, le=60, description="seconds to wait for the job to end")
+    ] = 2.0,
 ) -> Response:
-    """Import observations from CSV or Excel: all or nothing. ``dry_run`` (default) only
-    reports what would change, with row errors and warnings that need a comment."""
+    """Import observations from CSV or Excel, all or nothing, as a job in the background.
+
+    ``dry_run`` (default) only reports what would change, with row errors and warnings that
+    need a comment. The answer is the job: 200 with its ``report`` if it ended within
+    ``wait`` seconds, else 202 — poll ``GET /api/v1/imports/{id}``. A finished dry run is
+    written by ``POST /api/v1/imports/{id}/confirm`` (the file is kept on the server)."""
     user = who.require(WRITERS)
-    data = await file.read()
-    report = store_of(request).import_file(
+    data = await file.read()  # at most KAOPING_MAX_UPLOAD_MB: checked while it streamed
+    from .import_jobs import start_job
+
+    job = await start_job(
+        request,
         user,
         data,
         file.filename or "upload.csv",
         dry_run=dry_run,
         comments=parse_comments(comments),
+        approve=approve,
+        wait=wait,
     )
-    if not dry_run:
-        changed(request)
-    return json_response(report_dict(report))
+    return _job_response(job)
+
+
+@router.get("/imports/{job_id}", response_model=schemas.ImportJob, responses=JOB_RESPONSES)
+async def import_job(request: Request, job_id: JobId, who: Who) -> Response:
+    """An import job: its state, stage, progress and, once done, its report (its owner and
+    administrators)."""
+    user = who.require(WRITERS)
+    from .import_jobs import job_status
+
+    return _job_response(await job_status(request, user, job_id))
+
+
+@router.post("/imports/{job_id}/confirm", response_model=schemas.ImportJob, responses=JOB_RESPONSES)
+async def import_confirm(
+    request: Request, job_id: JobId, body: schemas.ImportConfirm, who: Who
+) -> Response:
+    """Write a finished dry run's file (kept on the server), with comments on its warnings."""
+    user = who.require(WRITERS)
+    from .import_jobs import confirm_job
+
+    comments = parse_comments(json.dumps(body.comments))
+    return _job_response(await confirm_job(request, user, job_id, comments, approve=body.approve))
 
 
 @router.get("/users")
@@ -245,7 +295,7 @@ def create_user(request: Request, body: schemas.NewUser, who: Who) -> Response:
     return json_response(out, 201)
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201, response_model=schemas.NewToken)
 def create_token(request: Request, body: schemas.TokenRequest, who: Who) -> Response:
     """A new API token, shown once. Logged in: for yourself. Otherwise send username and
     password (rate-limited like the login form)."""
@@ -262,8 +312,33 @@ def create_token(request: Request, body: schemas.TokenRequest, who: Who) -> Resp
             limiter.failed(body.username, address)
             raise AuthRequired("wrong user name or password")
         limiter.succeeded(body.username, address)
-    token = store.create_token(user, body.name)
-    return json_response({"token": token, "username": user["username"], "name": body.name}, 201)
+    made = store.issue_token(user, body.name, days=body.days)
+    return json_response(made, 201)
+
+
+@router.post("/me/password", responses={429: {"model": schemas.ErrorBody}})
+def change_password(request: Request, body: schemas.PasswordChange, who: Who) -> Response:
+    """Change your own password (the current one is required). Every other session of
+    yours ends; API tokens stay. Wrong current passwords count against the login limit."""
+    user = who.require(STAFF)
+    store = store_of(request)
+    limiter = request.app.state.limiter
+    address = client_address(request)
+    limiter.check(user["username"], address)
+    keep = who.session.get("s") if who.via == "session" else None
+    try:
+        ended = store.set_password(
+            user["username"],
+            body.new_password,
+            actor=user,
+            current=body.current_password,
+            keep_session=keep,
+        )
+    except KaopingError as e:
+        if "current password" in str(e):
+            limiter.failed(user["username"], address)
+        raise
+    return json_response({"ok": True, "sessions_ended": ended})
 
 
 @router.get("/template")

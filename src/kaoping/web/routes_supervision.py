@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import KaopingError
 from .auth import ADMIN, REVIEWERS, STAFF, Principal, current, principal
@@ -22,6 +23,7 @@ from .csrf import check_csrf
 from .errors import error_body, http_status
 from .i18n import STATUS, choose_lang
 from .render import html, page_html
+from .routes_api import Year
 from .routes_staff_api import ERRORS, changed, store_of
 
 pages = APIRouter(
@@ -198,6 +200,13 @@ async def file_update(request: Request, key: TaskKey) -> Response:
             data = await up.read(MAX_UPLOAD + 1)
             if data:
                 files.append((up.filename or "evidence", up.content_type or "", data))
+    # the store's work runs in a worker thread: never on the event loop
+    return await run_in_threadpool(_file_update, request, user, key, v, base, files)
+
+
+def _file_update(
+    request: Request, user: Any, key: str, v: dict, base: Any, files: list
+) -> Response:
     store = store_of(request)
     try:
         saved = store.file_update(
@@ -229,10 +238,12 @@ def evidence(request: Request, evidence_id: RowId) -> Response:
     ev = store_of(request).evidence(evidence_id)
     name = ev["name"]
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    from ..store.filetypes import served_type
+
     return Response(
         ev["data"],
-        media_type=ev["media_type"] or "application/octet-stream",
-        headers={
+        media_type=served_type(name, ev["media_type"]),  # never the uploader's declared type
+        headers={  # X-Content-Type-Options: nosniff comes with every response (app.py)
             "Content-Disposition": f'attachment; filename="{ascii_name}"; '
             f"filename*=UTF-8''{quote(name)}",
             "X-Content-SHA256": ev["sha256"],
@@ -244,6 +255,10 @@ def evidence(request: Request, evidence_id: RowId) -> Response:
 async def rate(request: Request, update_id: RowId) -> Response:
     _, user = _who(request, REVIEWERS)
     form = await request.form()
+    return await run_in_threadpool(_rate, request, user, update_id, form)
+
+
+def _rate(request: Request, user: Any, update_id: int, form: Any) -> Response:
     store = store_of(request)
     task = str(form.get("task", ""))
     lo, hi = _int(form.get("scale_min"), 1), _int(form.get("scale_max"), 5)
@@ -300,6 +315,10 @@ def calendar_page(request: Request) -> Response:
 async def set_calendar(request: Request) -> Response:
     _, user = _who(request, {ADMIN})
     form = await request.form()
+    return await run_in_threadpool(_set_calendar, request, user, form)
+
+
+def _set_calendar(request: Request, user: Any, form: Any) -> Response:
     year = _int(form.get("year"))
     plan = request.app.state.cache.plan()
     if year is None or not plan.period.start <= year <= plan.period.end:
@@ -339,7 +358,7 @@ def notices_page(request: Request) -> Response:
 async def notices_read(request: Request) -> Response:
     _, user = _who(request)
     form = await request.form()
-    store_of(request).mark_read(user, _int(form.get("id")))
+    await run_in_threadpool(store_of(request).mark_read, user, _int(form.get("id")))
     return RedirectResponse("/supervision/notices", 303)
 
 
@@ -395,6 +414,10 @@ def _off_track_view(
 async def explain(request: Request) -> Response:
     _, user = _who(request)
     form = await request.form()
+    return await run_in_threadpool(_explain, request, user, form)
+
+
+def _explain(request: Request, user: Any, form: Any) -> Response:
     v = {
         k: str(form.get(k, "")).strip()
         for k in ("indicator", "area", "year", "text", "corrective_task")
@@ -548,7 +571,7 @@ def api_notices_read(
 def api_off_track(
     request: Request,
     who: Who,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    year: Year = None,
     all: Annotated[bool, Query(description="also those explained and linked")] = False,
 ) -> Response:
     """Off-track (lagging or regressing) indicators as of a year that lack an explanation

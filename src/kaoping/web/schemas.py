@@ -317,7 +317,54 @@ class TokenRequest(BaseModel):
     username: str | None = Field(default=None, max_length=100)
     password: str | None = Field(default=None, max_length=200)
     name: str = Field(default="script", max_length=100)
+    days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36500,
+        description="days until the token expires (default KAOPING_TOKEN_DAYS, at most "
+        "KAOPING_TOKEN_MAX_DAYS; more is refused with 400)",
+    )
+
+
+class NewToken(_M):
+    token: str = Field(description="the token, shown once: send it as Authorization: Bearer")
+    id: int
+    username: str
+    name: str
+    created_at: str
+    expires_at: str = Field(description="when the token stops working (UTC)")
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)
 
 
 class Result(_M):
     ok: bool = True
+
+
+class ImportJob(_M):
+    """An import in the background (imports engineer: docs/api.md, "Import jobs")."""
+
+    id: str = Field(description="the job's id: poll GET /api/v1/imports/{id}")
+    plan_id: str
+    filename: str
+    size: int
+    dry_run: bool
+    state: str = Field(description="queued, running, done or failed")
+    stage: str = Field(description="reading, checking, writing, done or failed")
+    progress: float = Field(description="0 to 1")
+    report: dict[str, Any] | None = Field(
+        default=None, description="the import report once done (errors, warnings, changes)"
+    )
+    error: str | None = Field(default=None, description="why a failed job failed")
+    kept: bool = Field(description="the upload is kept on the server (a dry run to confirm)")
+    expires_at: str
+
+
+class ImportConfirm(BaseModel):
+    comments: dict[str, str] = Field(
+        default_factory=dict, description="comments on warnings, by row number"
+    )
+    approve: bool = False

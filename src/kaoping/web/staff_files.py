@@ -20,9 +20,15 @@ def template_response(request: Request, user: dict, department: str | None) -> R
 
     if user.get("role") == "reporter":
         department = user.get("department")
+    known = [d["key"] for d in store.departments()]
     if not department:
-        known = ", ".join(d["key"] for d in store.departments()) or "none yet"
-        raise UsageError(f"name a department (?department=…); departments: {known}")
+        raise UsageError(
+            f"name a department (?department=…); departments: {', '.join(known) or 'none yet'}"
+        )
+    if department not in known:
+        from ..store.errors import NotFound
+
+        raise NotFound(f"no department {department!r}; departments: {', '.join(known)}")
     plan = request.app.state.cache.plan()
     years = _years(request.query_params.get("years"), plan.base_year, plan.period.end)
     body = department_template(store, department, years)

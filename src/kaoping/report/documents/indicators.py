@@ -1,0 +1,247 @@
+"""The evaluation report's indicators: a section per group, with the group's table and, for
+each of its indicators, the chart and the rows that say where it stands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..scorecard import fmt_number, fmt_pct
+from .blocks import chart, h, number, p, plain, table
+from .words import score_with_meaning, status_header, w
+
+if TYPE_CHECKING:
+    from ...engine.result import Evaluation
+    from ...engine.table import Table
+
+
+def series_of(obs: Table, key: str, area: str, year: int) -> list[dict]:
+    """The observed values of one indicator in one area up to ``year``, by year."""
+    out = []
+    if obs.n_rows == 0:
+        return out
+    mask = (obs["indicator"] == key) & (obs["area"] == area)
+    for r in obs.where(mask).rows():
+        y = int(r["year"])
+        if y > year:
+            continue
+        out.append(
+            {
+                "year": y,
+                "value": number(r["value"]),
+                "status": plain(r.get("status")) or "final",
+                "approved": r.get("state", "approved") in ("approved", None),
+                "source": plain(r.get("source")),
+            }
+        )
+    out.sort(key=lambda x: x["year"])
+    return out
+
+
+def chart_data(ev: Evaluation, entry: dict, area: str, series: list[dict]) -> dict:
+    """What :func:`kaoping.report.charts.series_chart` draws for one indicator: the values,
+    the baseline, the expected path through the milestone values, the projection and the
+    target — all read from the scorecard entry and the evaluation's tables."""
+    key = entry["key"]
+    mt = ev.milestone_table
+    ms = [
+        {
+            "year": int(r["year"]),
+            "expected": number(r["expected"]),
+            "explicit": bool(r["explicit"]),
+        }
+        for r in mt.where((mt["indicator"] == key) & (mt["area"] == area)).rows()
+    ]
+    base_y, base_v = entry["base"]["year"], entry["base"]["value"]
+    path: list[dict] = []
+    if base_y is not None and base_v is not None and entry["target_level"] is not None:
+        path.append({"year": base_y, "value": base_v})
+        path += [
+            {"year": m["year"], "value": m["expected"]}
+            for m in ms
+            if m["expected"] is not None and m["year"] > base_y
+        ]
+        ty = entry["target_year"]
+        if ty is not None and all(q["year"] < ty for q in path):
+            path.append({"year": ty, "value": entry["target_level"]})
+    row = ev.indicator(key, area)
+    band = None
+    if row["measure"] == "level":
+        lo, hi = number(row["target_lo"]), number(row["target_hi"])
+        if lo is not None or hi is not None:
+            band = {"lo": lo, "hi": hi}
+    proj = entry["projection"]
+    latest = entry["latest"]
+    has = proj["value"] is not None
+    return {
+        "indicator": {
+            k: entry[k]
+            for k in ("key", "name", "unit", "target_year", "target_level", "base", "status_label")
+        },
+        "series": [
+            {k: s[k] for k in ("year", "value", "status", "approved")}
+            for s in series
+            if s["value"] is not None
+        ],
+        "expected_path": path,
+        "target_band": band,
+        "milestones": ms,
+        "projection": {
+            "value": proj["value"],
+            "from_year": latest["year"] if has else None,
+            "from_value": latest["value"] if has else None,
+            "to_year": entry["target_year"] if has else None,
+        },
+    }
+
+
+def value_text(v: float | None, unit: str, year: int | None = None) -> str:
+    """A value with its unit and, when given, its year: "12.5 % (2019)"."""
+    if v is None:
+        return "—"
+    s = fmt_number(v)
+    s = f"{s} {unit}".strip()
+    return f"{s} ({year})" if year is not None else s
+
+
+def pace_text(i: dict, lang: str) -> str:
+    """An indicator's pace: the progress or rate ratio and its band."""
+    pace = i["pace"]
+    if pace["value"] is None:
+        return "—"
+    zh = lang == "zh"
+    if pace["measure"] == "progress_ratio":
+        label = "进度比" if zh else "progress ratio"
+    else:
+        label = "速度比" if zh else "rate ratio"
+    band = (("，" if zh else ", ") + pace["band_label"]) if pace["band_label"] else ""
+    return f"{label} {pace['value']:.2f}{band}"
+
+
+def _projection_text(i: dict, lang: str) -> str:
+    """The projection on the fitted trend: the value projected for the target year and,
+    for a target not met, the year it is projected to be met, marked "~" as a projection
+    (a met target's observed year is in its own row)."""
+    pr = i["projection"]
+    parts = []
+    if pr["value"] is not None and i["target_year"] is not None:
+        parts.append(f"{i['target_year']}: {value_text(pr['value'], i['unit'])}")
+    if not i["met"] and i["year_reached"] is None:
+        if pr["year"] is not None:
+            parts.append(
+                f"预计约{pr['year']}年（~{pr['year']}）达到目标"
+                if lang == "zh"
+                else f"projected to meet the target ~{pr['year']}"
+            )
+        elif pr["value"] is not None:
+            parts.append("预计未能如期实现" if lang == "zh" else "not projected to be met in time")
+    if not parts:
+        return "—"
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def _data_age_text(i: dict, lang: str) -> str:
+    text = i["data_age_text"] or "—"
+    if i["stale"]:
+        text += "（数据过旧）" if lang == "zh" else " (data too old)"
+    return text
+
+
+def status_row(i: dict, lang: str) -> tuple[str, str]:
+    """An indicator's status and the reason for it, as a key–value row."""
+    return (
+        status_header(lang),
+        i["status_label"] + (f" — {i['reason_label']}" if i["reason_label"] else ""),
+    )
+
+
+def _indicator_rows(i: dict, lang: str, latest_source: str) -> list[tuple[str, str]]:
+    target = i["target_text"] or i["target"] or "—"
+    rows = [
+        status_row(i, lang),
+        (w("base", lang), value_text(i["base"]["value"], i["unit"], i["base"]["year"])),
+        (w("latest", lang), value_text(i["latest"]["value"], i["unit"], i["latest"]["year"])),
+        (w("data_age", lang), _data_age_text(i, lang)),
+        (w("target", lang), f"{target}" + (f" ({i['target_year']})" if i["target_year"] else "")),
+        (w("expected", lang), value_text(i["expected"], i["unit"])),
+        (w("attainment", lang), fmt_pct(i["attainment"])),
+        (w("pace", lang), pace_text(i, lang)),
+    ]
+    if i["year_reached"] is not None:
+        rows.append((w("year_reached", lang), str(i["year_reached"])))
+    rows.append((w("projection", lang), _projection_text(i, lang)))
+    if latest_source:
+        rows.append((w("latest_source", lang), latest_source))
+    return rows
+
+
+def _group_lead(g: dict, lang: str) -> dict:
+    """The group's score, coverage and how many of its indicators are scored."""
+    zh = lang == "zh"
+    return p(
+        f"{w('score', lang)} {score_with_meaning(g['score'], lang)}"
+        + ("，" if zh else ", ")
+        + f"{w('coverage', lang)} {fmt_pct(g['coverage'])}"
+        + ("，" if zh else ", ")
+        + (
+            f"{g['n_scored']}/{len(g['indicators'])} 项指标参与评分"
+            if zh
+            else f"{g['n_scored']} of {len(g['indicators'])} indicators scored"
+        ),
+        "lead",
+    )
+
+
+def _group_table(g: dict, lang: str) -> dict:
+    return table(
+        [
+            w("indicator", lang),
+            w("latest", lang),
+            w("target", lang),
+            w("attainment", lang),
+            status_header(lang),
+        ],
+        [
+            [
+                i["name"],
+                value_text(i["latest"]["value"], i["unit"], i["latest"]["year"]),
+                (i["target_text"] or i["target"] or "—"),
+                fmt_pct(i["attainment"]),
+                i["status_label"],
+            ]
+            for i in g["indicators"]
+        ],
+        numeric=[3],
+        cls="group-table",
+    )
+
+
+def _indicator_block(i: dict, ev: Evaluation, observations: Table, area: str, lang: str) -> dict:
+    """One indicator: its chart and the rows that say where it stands."""
+    series = series_of(observations, i["key"], area, ev.as_of)
+    latest_src = next((s["source"] for s in series if s["year"] == i["latest"]["year"]), "")
+    return {
+        "t": "indicator",
+        "id": f"ind-{i['key']}",
+        "title": f"{i['name']}（{i['unit']}）" if lang == "zh" else f"{i['name']} ({i['unit']})",
+        "status": i["status"],
+        "status_label": i["status_label"],
+        "chart": chart(
+            "series",
+            i["name"],
+            chart_data(ev, i, area, series),
+            f"chart-{i['key']}",
+            lang,
+        ),
+        "rows": [[k, v] for k, v in _indicator_rows(i, lang, latest_src)],
+    }
+
+
+def group_section(g: dict, ev: Evaluation, observations: Table, area: str, lang: str) -> dict:
+    """A group's section: its score, its table, and each of its indicators."""
+    blocks: list[dict] = [
+        h(g["name"], anchor=f"group-{g['key']}", page_break=True),
+        _group_lead(g, lang),
+        _group_table(g, lang),
+    ]
+    blocks += [_indicator_block(i, ev, observations, area, lang) for i in g["indicators"]]
+    return {"id": f"group-{g['key']}", "blocks": blocks}

@@ -1,0 +1,280 @@
+"""The reporting calendar (periods and due dates), completeness of reporting per
+department, group or chapter, and the overdue list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ...assess.calendar import Period, make_period, standard_periods
+from ...errors import UsageError
+from ..db import from_db
+from ..errors import NotFound
+from ..schema import (
+    departments,
+    report_periods,
+    tasks,
+)
+from ._common import (
+    _as_date,
+    _period_dict,
+    _task_dict,
+    tu,
+)
+
+if TYPE_CHECKING:
+    from ..base import StoreBase, UserRef
+
+
+class CalendarMixin:
+    # calendar -----------------------------------------------------------------------------
+
+    def _periods(
+        self: StoreBase, conn: sa.Connection, pid: str, year: int | None = None
+    ) -> list[dict[str, Any]]:
+        q = sa.select(report_periods).where(report_periods.c.plan_id == pid)
+        if year is not None:
+            q = q.where(report_periods.c.year == int(year))
+        q = q.order_by(report_periods.c.due, report_periods.c.key)
+        return [_period_dict(r) for r in conn.execute(q).mappings().all()]
+
+    def set_calendar(
+        self: StoreBase,
+        user: UserRef,
+        year: int,
+        periods: Iterable[dict[str, Any] | Period] | None = None,
+        *,
+        plan_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Set a year's reporting periods (administrators). ``periods``: mappings with key
+        (``2015-Q1`` … ``2015-A``), start, end and due; None: the four quarters (due 15 days
+        after each) and the year (due 31 January). Periods of the year not named are removed
+        unless updates were filed for them."""
+        year = int(year)
+        items = [
+            make_period(p, year)
+            for p in (periods if periods is not None else standard_periods(year))
+        ]
+        keys = [p.key for p in items]
+        if len(set(keys)) != len(keys):
+            raise UsageError("a period is named twice")
+        now = self.now()
+        with self._write() as conn:
+            who = self._actor(conn, user, system_if_none=True)
+            self._require(who, who.is_admin, "set the reporting calendar")
+            pid = self._plan_id(conn, plan_id)
+            self._lock_plan(conn, pid)
+            before = self._periods(conn, pid, year)
+            gone = [p["key"] for p in before if p["key"] not in keys]
+            if gone:
+                used = conn.execute(
+                    sa.select(tu.c.period)
+                    .where(tu.c.plan_id == pid, tu.c.period.in_(gone))
+                    .limit(1)
+                ).first()
+                if used:
+                    raise UsageError(f"period {used[0]} has updates and cannot be removed")
+                conn.execute(
+                    report_periods.delete().where(
+                        report_periods.c.plan_id == pid, report_periods.c.key.in_(gone)
+                    )
+                )
+            old = {p["key"] for p in before}
+            for p in items:
+                vals = {
+                    "year": p.year,
+                    "kind": p.kind,
+                    "start": p.start,
+                    "end": p.end,
+                    "due": p.due,
+                }
+                if p.key in old:
+                    conn.execute(
+                        report_periods.update()
+                        .where(report_periods.c.plan_id == pid, report_periods.c.key == p.key)
+                        .values(**vals)
+                    )
+                else:
+                    conn.execute(report_periods.insert().values(plan_id=pid, key=p.key, **vals))
+            self._audit(
+                conn,
+                who,
+                "calendar.set",
+                "calendar",
+                str(year),
+                pid,
+                {
+                    "before": [{k: str(v) for k, v in p.items()} for p in before],
+                    "after": [p.to_dict() for p in items],
+                },
+                now,
+            )
+            return self._periods(conn, pid, year)
+
+    def calendar(
+        self: StoreBase, year: int | None = None, plan_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Reporting periods (of one year, or all), by due date: key, year, kind, start,
+        end, due."""
+        with self._read() as conn:
+            pid = self._plan_id(conn, plan_id)
+            return self._periods(conn, pid, year)
+
+    # completeness and overdue ----------------------------------------------------------------
+
+    def _report_state(
+        self: StoreBase, conn: sa.Connection, pid: str
+    ) -> tuple[list[dict], list[dict], dict[tuple[str, str], datetime]]:
+        """Active tasks, all periods, and when each (task, period) was first reported."""
+        ts = [
+            _task_dict(r)
+            for r in conn.execute(
+                sa.select(tasks)
+                .where(tasks.c.plan_id == pid, tasks.c.active.is_(True))
+                .order_by(tasks.c.position)
+            ).mappings()
+        ]
+        periods = self._periods(conn, pid)
+        first = {
+            (t, p): from_db(at)
+            for t, p, at in conn.execute(
+                sa.select(tu.c.task, tu.c.period, sa.func.min(tu.c.created_at))
+                .where(tu.c.plan_id == pid)
+                .group_by(tu.c.task, tu.c.period)
+            ).all()
+        }
+        return ts, periods, first
+
+    @staticmethod
+    def _due_in(task: dict[str, Any], period: dict[str, Any]) -> bool:
+        """A task reports in every period that starts on or before its deadline."""
+        return period["start"] <= task["deadline"]
+
+    def completeness(
+        self: StoreBase, period: str, by: str = "department", plan_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Per department (the tasks it leads or co-operates on), per plan group (the groups
+        of a task's indicators) or per chapter (its article's): tasks due, tasks with an
+        update for ``period``, the share, and the keys of the tasks missing."""
+        if by not in ("department", "group", "chapter"):
+            raise UsageError(f"by={by!r}: choose department, group or chapter")
+        with self._read() as conn:
+            pid = self._plan_id(conn, plan_id)
+            ts, periods, first = self._report_state(conn, pid)
+            names = {r["key"]: r for r in conn.execute(sa.select(departments)).mappings()}
+        p = next((x for x in periods if x["key"] == period), None)
+        if p is None:
+            raise NotFound(f"no reporting period {period!r} in the calendar")
+        plan = self.plan(pid)
+        groups: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+        if by == "group":
+            group_of = {i.key: i.group for i in plan.indicators}
+            for g in plan.groups:
+                order.append(g.key)
+                groups[g.key] = {"key": g.key, "name": {"zh": g.name.zh, "en": g.name.en or ""}}
+        elif by == "chapter":
+            chapter_of = {a.number: a.chapter for a in plan.articles}
+            for ch in plan.chapters:
+                k = str(ch.number)
+                order.append(k)
+                groups[k] = {"key": k, "name": {"zh": ch.title.zh, "en": ch.title.en or ""}}
+        tally: dict[str, dict[str, list[str]]] = {}
+        for t in ts:
+            if not self._due_in(t, p):
+                continue
+            if by == "department":
+                keys = t["departments"]
+            elif by == "group":
+                keys = sorted({group_of[i] for i in t["indicators"] if i in group_of})
+            else:
+                ch = chapter_of.get(t["article"])
+                keys = [str(ch)] if ch is not None else []
+            for k in keys:
+                d = tally.setdefault(k, {"due": [], "done": []})
+                d["due"].append(t["key"])
+                if (t["key"], period) in first:
+                    d["done"].append(t["key"])
+        if by == "department":
+            order = sorted(tally)
+            for k in order:
+                n = names.get(k)
+                groups[k] = {
+                    "key": k,
+                    "name": {
+                        "zh": n["name_zh"] if n else k,
+                        "en": (n["name_en"] if n else "") or "",
+                    },
+                }
+        out = []
+        for k in order:
+            d = tally.get(k)
+            if not d:
+                continue
+            n_due, n_done = len(d["due"]), len(d["done"])
+            out.append(
+                {
+                    **groups[k],
+                    "period": period,
+                    "tasks": n_due,
+                    "updated": n_done,
+                    "share": n_done / n_due if n_due else None,
+                    "missing": [x for x in d["due"] if x not in d["done"]],
+                }
+            )
+        return out
+
+    def overdue(
+        self: StoreBase,
+        as_of: date | None = None,
+        department: str | None = None,
+        plan_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """What is late as of a day (today, UTC): ``report`` — a period's due date passed
+        without an update on a task; ``deadline`` — a task's deadline passed and its latest
+        update is below 100 %. Each: kind, task, title, lead, departments, period, due,
+        days_late."""
+        today = _as_date(as_of) or self.now().date()
+        with self._read() as conn:
+            pid = self._plan_id(conn, plan_id)
+            ts, periods, first = self._report_state(conn, pid)
+            latest = self._latest_updates(conn, pid)
+        out = []
+        for t in ts:
+            if department and department not in t["departments"]:
+                continue
+            base = {
+                "task": t["key"],
+                "title": t["title"],
+                "lead": t["lead"],
+                "departments": t["departments"],
+                "article": t["article"],
+            }
+            for p in periods:
+                if p["due"] < today and self._due_in(t, p) and (t["key"], p["key"]) not in first:
+                    out.append(
+                        {
+                            **base,
+                            "kind": "report",
+                            "period": p["key"],
+                            "due": p["due"],
+                            "days_late": (today - p["due"]).days,
+                        }
+                    )
+            last = latest.get(t["key"])
+            if t["deadline"] < today and (last is None or last["percent"] < 100):
+                out.append(
+                    {
+                        **base,
+                        "kind": "deadline",
+                        "period": None,
+                        "due": t["deadline"],
+                        "days_late": (today - t["deadline"]).days,
+                        "percent": last["percent"] if last else None,
+                    }
+                )
+        out.sort(key=lambda r: (r["due"], r["task"], r["kind"]))
+        return out
