@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaoping.engine.options import THRESHOLDS
+from kaoping.engine.result import REASONS
 from tests.engine.helpers import plan, run
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,6 +134,7 @@ def test_status_consistent_with_attainment_and_pace(case, method, status):
     ev = run(p, data, as_of, attainment=method, status=status)
     th = THRESHOLDS[status]
     df = ev.indicators[ev.indicators["kind"] == "target"]
+    assert set(ev.indicators["reason"]) <= {"", *REASONS}
     for r in df.to_dict("records"):
         if r["status"] == "stale":
             # too old to judge: counts as missing

@@ -251,3 +251,25 @@ def test_plan_deadband_absolute():
     # 2009: shortfall 0.2 ≤ 0.3: on track; 2010: shortfall 0.45 > 0.3, away 0.25 ≤ 0.3: lagging
     assert row(run(q, rows, 2009), "s")["status"] == "on_track"
     assert row(run(q, rows, 2010), "s")["status"] == "lagging"
+
+
+# -- every reason is documented --------------------------------------------------------------
+
+
+def test_every_reason_is_documented():
+    from pathlib import Path
+
+    from kaoping.engine.result import REASONS
+
+    methods = (Path(__file__).resolve().parents[2] / "docs" / "methods.md").read_text("utf-8")
+    missing = [r for r in REASONS if f"`{r}`" not in methods]
+    assert not missing, f"reasons not in docs/methods.md: {missing}"
+
+
+def test_reference_year_without_a_value():
+    # change >= 1 vs 2019 with no value in 2019: nothing to measure the change against
+    q = plan(
+        '- {key: a, name: {zh: 甲}, unit: 元, group: g, targets: {2020: "change >= 1 vs 2007"}}'
+    )
+    r = row(run(q, series("a", {2008: 100, 2010: 102}), 2010), "a")
+    assert (r["status"], r["reason"]) == ("no_data", "no_reference_value")

@@ -54,6 +54,7 @@ CODES = {
     "unknown-department",
     "unknown-indicator",
     "reference-cycle",
+    "reference-qualitative",
     "reference-year",
     "year-outside-period",
     "duplicate-target",
@@ -474,3 +475,41 @@ def test_json_schema_allows_what_the_loader_accepts() -> None:
         assert set(ind) <= set(defs["Indicator"]["properties"])
     assert schema["additionalProperties"] is False
     assert defs["Indicator"]["additionalProperties"] is False
+
+
+PLAIN = """\
+id: demo
+title: {zh: 示例}
+period: {start: 2021, end: 2025}
+base_year: 2020
+areas: [{key: city, name: {zh: 市}}]
+groups: [{key: g, name: {zh: 组}}]
+indicators:
+  - key: gdp
+    name: {zh: 生产总值}
+    unit: "%"
+    group: g
+    targets:
+      2025: TARGET
+"""
+
+
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [(">= 65", 'write 2025: ">= 65"'), ("% 5", 'write 2025: "% 5"'), ("> 7", 'write 2025: "> 7"')],
+)
+def test_an_unquoted_target_gets_a_quote_hint(target: str, hint: str) -> None:
+    with pytest.raises(PlanError) as err:
+        parse_plan(PLAIN.replace("TARGET", target))
+    (problem,) = err.value.problems
+    assert (problem.code, problem.line) == ("yaml-syntax", 13)
+    assert "quote this value" in problem.message and hint in problem.message
+
+
+def test_a_bare_number_target_says_to_write_an_expression() -> None:
+    with pytest.raises(PlanError) as err:
+        parse_plan(PLAIN.replace("TARGET", "65"))
+    (problem,) = err.value.problems
+    assert problem.code == "wrong-type"
+    assert "a target is an expression in quotes, not a number" in problem.message
+    assert '">= 65"' in problem.message and "valid string" not in problem.message

@@ -27,6 +27,23 @@ STATUSES = (
     "monitoring",
 )
 
+# every reason the engine gives beside a status (docs/methods.md §7, §10 and §11)
+REASONS = (
+    "no_value",
+    "no_baseline",
+    "no_later_value",
+    "no_reference_value",
+    "no_value_for_reference",
+    "target_year_passed",
+    "baseline_met_target",
+    "met_before_target_year",
+    "within_deadband",
+    "latest_year_failed",
+    "some_years_failed",
+    "data_too_old",
+    "no_verdict",
+)
+
 
 @dataclass
 class Evaluation:

@@ -160,6 +160,14 @@ def check_plan(data: dict) -> list[Found]:
     area_keys = _keys(data, "areas")
     dept_keys = _keys(data, "departments")
     ind_keys = _keys(data, "indicators")
+    # indicators judged by verdicts only: they have no values another target could compare with
+    qualitative_keys = {
+        ind.get("key")
+        for ind in (data.get("indicators") if isinstance(data.get("indicators"), list) else [])
+        if isinstance(ind, dict)
+        and _targets(ind)
+        and not any("expr" in spec for _, spec in _targets(ind))
+    }
 
     def unknown_tag(tag: Any) -> bool:
         return cats_known and isinstance(tag, str) and tag not in cat_keys
@@ -284,6 +292,13 @@ def check_plan(data: dict) -> list[Found]:
                 elif r.key == ind.get("key"):
                     msg = "a target cannot refer to its own indicator"
                     add((*tloc, "expr"), "reference-cycle", msg)
+                elif r.key in qualitative_keys:
+                    add(
+                        (*tloc, "expr"),
+                        "reference-qualitative",
+                        f"the target refers to {r.key!r}, whose targets are all qualitative: "
+                        "it has no values to compare with",
+                    )
             if t.measure == "level" and not t.refs and bounds_ok:
                 _check_bounds(t, bounds, tloc, out)
         direction = ind.get("direction")

@@ -7,6 +7,7 @@ each naming the file, the line, the field and a stable code (see ``docs/plan-fil
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Loc, Any], list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_LineLoader)
     except yaml.YAMLError as e:
-        raise PlanError([_yaml_problem(e, file)]) from None
+        raise PlanError([_yaml_problem(e, file, text)]) from None
     if node is None:
         raise PlanError([Problem("not-a-mapping", "the plan file is empty", file, 1)])
     lines: dict[Loc, Any] = {}
@@ -60,18 +61,46 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Loc, Any], list[Problem]]:
     try:
         data = loader.construct_document(node)
     except yaml.YAMLError as e:
-        raise PlanError([_yaml_problem(e, file)]) from None
+        raise PlanError([_yaml_problem(e, file, text)]) from None
     finally:
         loader.dispose()
     problems = [Problem(code, msg, file, line, field) for line, code, msg, field in found]
     return data, lines, problems
 
 
-def _yaml_problem(e: yaml.YAMLError, file: str) -> Problem:
+# a value YAML cannot read unquoted: a target expression or a percentage
+_UNQUOTED = re.compile(
+    r"^\s*(?:-\s+)?(?P<key>[^:#]+):\s+(?P<value>[><=~%!@`|*&][^#]*?)\s*(?:#.*)?$"
+)
+
+
+def _yaml_problem(e: yaml.YAMLError, file: str, text: str = "") -> Problem:
     mark = getattr(e, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     reason = getattr(e, "problem", None) or str(e)
-    return Problem("yaml-syntax", f"the file is not valid YAML: {reason}", file, line)
+    msg = f"the file is not valid YAML: {reason}"
+    hint = _quote_hint(text, line)
+    if hint:
+        msg += f"; {hint}"
+    return Problem("yaml-syntax", msg, file, line)
+
+
+def _quote_hint(text: str, line: int | None) -> str:
+    """'quote this value' when the line (or the one before: YAML reports some errors on the
+    next line) has a value that starts with a character YAML reads as syntax."""
+    if not line:
+        return ""
+    lines = text.splitlines()
+    for n in (line, line - 1):
+        if 1 <= n <= len(lines):
+            m = _UNQUOTED.match(lines[n - 1])
+            if m:
+                key, value = m.group("key").strip(), m.group("value").strip()
+                return (
+                    f'quote this value: write {key}: "{value}" (line {n}); a value that '
+                    "starts with >, <, =, ~ or % must be in quotes"
+                )
+    return ""
 
 
 def _index(
@@ -194,6 +223,11 @@ def _pydantic_problems(err: ValidationError, file: str, lines: dict[Loc, Any]) -
             msg = "the list is empty; it needs at least one item"
         elif e["type"] == "string_too_short":
             msg = "the text is empty"
+        elif e["type"] == "string_type" and loc and loc[-1] == "expr":
+            v = e.get("input")
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            examples = f'">= {v}", "<= {v}" or "~ {v}"' if number else '">= 65"'
+            msg = f"a target is an expression in quotes, not {_kind(v)}: write {examples}"
         elif e["type"] == "bad_expression":
             loc = (*loc, "expr")  # raised for the whole target; point at its expression
         problems.append(_problem(code, msg, file, lines, loc))

@@ -38,7 +38,7 @@ def make_engine(url: str) -> sa.Engine:
         event.listen(engine, "handle_error", _nul_text)
     else:
         raise UsageError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
-    # both databases: no text with a NUL or another control character gets in (or is looked up)
+    # both databases: no text with a NUL or another control character is stored
     event.listen(engine, "before_cursor_execute", _refuse_control_text)
     return engine
 
@@ -81,16 +81,21 @@ def _refuse_control_text(
     context: Any,
     executemany: bool,
 ) -> None:
-    """The store's one guard on free text, for every statement on both databases.
+    """The store's one guard on free text, for every write on both databases.
 
     PostgreSQL cannot store a NUL and SQLite would store it, with the other invisible
-    control characters: a text parameter holding one (the rule of ``bad-text`` in
-    :mod:`kaoping.data.cells`) is refused here with :class:`BadText`, before the database
-    sees it, whatever the path (task updates, verdicts, explanations, adjustments, user
-    names, comments, reasons, a user name at login). Imports and data entry refuse such
-    text row by row before they get here. Cheap: only a text that ``str.isprintable``
-    rejects is looked at again."""
-    if not parameters or conn.get_execution_options().get("kaoping_any_text"):
+    control characters: a text parameter of an INSERT or UPDATE holding one (the rule of
+    ``bad-text`` in :mod:`kaoping.data.cells`) is refused here with :class:`BadText`,
+    before the database sees it, whatever the path (task updates, verdicts, explanations,
+    adjustments, user names, comments, reasons). Imports and data entry refuse such text
+    row by row before they get here. A lookup is left alone: it finds nothing, since no
+    such text is stored (PostgreSQL refuses a NUL in it: :func:`_nul_text`). Cheap: only a
+    text that ``str.isprintable`` rejects is looked at again."""
+    if not parameters or not (
+        getattr(context, "isinsert", False) or getattr(context, "isupdate", False)
+    ):
+        return
+    if conn.get_execution_options().get("kaoping_any_text"):
         return
     rows = parameters if executemany else (parameters,)
     for row in rows:
@@ -115,14 +120,22 @@ def _field_of(context: Any, value: str) -> str | None:
 
 
 def _nul_text(context: Any) -> Exception | None:
-    """PostgreSQL cannot store a NUL character in text: a clear error, not a server error.
+    """PostgreSQL cannot take a NUL character in text: a clear error, not a server error.
 
-    (A backstop: :func:`_refuse_control_text` refuses a NUL in a text parameter before the
-    database sees it, on both databases.)
+    (A write meets :func:`_refuse_control_text` first; this answers a lookup with a NUL,
+    e.g. a user name given at login, with the same :class:`BadText`.)
     """
-    if "NUL (0x00)" in str(context.original_exception):
-        return UsageError("a text contains a NUL character (0x00), which cannot be stored")
-    return None
+    if "NUL (0x00)" not in str(context.original_exception):
+        return None
+    params = context.parameters
+    rows = params if isinstance(params, list) else (params,)
+    for row in rows:
+        for value in row.values() if isinstance(row, dict) else row or ():
+            if isinstance(value, str) and "\x00" in value:
+                problem = text_problem(value, None)
+                field = _field_of(context.execution_context, value)
+                return BadText(f"{field}: {problem}" if field else problem)
+    return BadText("a text contains a NUL character (0x00), which cannot be stored")
 
 
 def _sqlite_events(engine: sa.Engine) -> None:

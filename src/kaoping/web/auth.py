@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from .errors import AuthRequired, Forbidden, TooManyAttempts
 
@@ -221,8 +222,17 @@ def principal(request: Request) -> Principal:
 
 
 async def current(request: Request) -> Principal:
-    """FastAPI dependency: the request's principal."""
-    return principal(request)
+    """FastAPI dependency: the request's principal (its session or token is looked up in the
+    store in a worker thread, never on the event loop)."""
+    return await resolve_principal(request)
+
+
+async def resolve_principal(request: Request) -> Principal:
+    """:func:`principal`, with the store look-up run off the event loop."""
+    found = getattr(request.state, "principal", None)
+    if found is not None:
+        return found
+    return await run_in_threadpool(principal, request)
 
 
 def begin_session(request: Request, response: Any, user: dict) -> None:

@@ -12,7 +12,7 @@ import hmac
 
 from fastapi import Request
 
-from .auth import principal as principal_of
+from .auth import resolve_principal
 from .errors import CsrfFailed
 
 FIELD = "csrf_token"
@@ -37,7 +37,7 @@ async def check_csrf(request: Request) -> None:
     """FastAPI dependency: refuse an unsafe cookie-session request without the right token."""
     if request.method in SAFE:
         return
-    principal = principal_of(request)
+    principal = await resolve_principal(request)
     if principal.via == "token":
         return
     expected = principal.session.get("csrf", "")
