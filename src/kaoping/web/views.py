@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..report.labels import STATUS, STATUS_ORDER
 from ..report.labels import t as label
+from ..report.paths import expected_path, number, target_band
 from ..report.scorecard import scorecard
 
 if TYPE_CHECKING:
@@ -28,18 +29,8 @@ class NotFound(UsageError):
     code = "not_found"
 
 
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) or math.isinf(f) else f
-
-
 def _year(v: Any) -> int | None:
-    f = _num(v)
+    f = number(v)
     return None if f is None else int(f)
 
 
@@ -96,7 +87,7 @@ def _observation_index(snap: Snapshot) -> dict[tuple[str, str], list[dict]]:
             out[(r["indicator"], r["area"])].append(
                 {
                     "year": year,
-                    "value": _num(r["value"]),
+                    "value": number(r["value"]),
                     "status": _text(r.get("status")) or "final",
                     "flags": _flags(r.get("flags")),
                     "source": _text(r.get("source")),
@@ -360,9 +351,9 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
         ms = [
             {
                 "year": int(r["year"]),
-                "expected": _num(r["expected"]),
+                "expected": number(r["expected"]),
                 "explicit": bool(r["explicit"]),
-                "observed": _num(r["observed"]),
+                "observed": number(r["observed"]),
                 "met": r["met"],
             }
             for r in mt.where((mt["indicator"] == key) & (mt["area"] == area)).rows()
@@ -371,33 +362,18 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
         cons = [
             {
                 "year": int(r["year"]),
-                "measure": _num(r["measure"]),
-                "lo": _num(r["lo"]),
-                "hi": _num(r["hi"]),
+                "measure": number(r["measure"]),
+                "lo": number(r["lo"]),
+                "hi": number(r["hi"]),
                 "held": bool(r["held"]),
             }
             for r in ct.where((ct["indicator"] == key) & (ct["area"] == area)).rows()
         ]
-        base_y, base_v = entry["base"]["year"], entry["base"]["value"]
-        path: list[dict] = []
-        if base_y is not None and base_v is not None and entry["target_level"] is not None:
-            path.append({"year": base_y, "value": base_v})
-            path += [
-                {"year": m["year"], "value": m["expected"]}
-                for m in ms
-                if m["expected"] is not None and m["year"] > base_y
-            ]
-            ty = entry["target_year"]
-            if ty is not None and all(p["year"] < ty for p in path):
-                path.append({"year": ty, "value": entry["target_level"]})
+        path = expected_path(entry, ms)
         th = ev.meta.get("thresholds")
         latest = entry["latest"]
         proj = entry["projection"]
-        band = None
-        if row["measure"] == "level":
-            lo, hi = _num(row["target_lo"]), _num(row["target_hi"])
-            if lo is not None or hi is not None:
-                band = {"lo": lo, "hi": hi}
+        band = target_band(row)
         articles = {a.number: a for a in plan.articles}
         dept = next((d for d in plan.departments if d.key == ind.department), None)
         return {
@@ -458,20 +434,20 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
                 "to_year": entry["target_year"] if proj["value"] is not None else None,
             },
             "numbers": {
-                "base_year": base_y,
-                "base_value": base_v,
+                "base_year": entry["base"]["year"],
+                "base_value": entry["base"]["value"],
                 "latest_year": latest["year"],
                 "latest_value": latest["value"],
                 "expected_value": entry["expected"],
                 "target_level": entry["target_level"],
-                "target_lo": _num(row["target_lo"]),
-                "target_hi": _num(row["target_hi"]),
+                "target_lo": number(row["target_lo"]),
+                "target_hi": number(row["target_hi"]),
                 "measure": row["measure"] or None,
-                "measure_value": _num(row["measure_value"]),
+                "measure_value": number(row["measure_value"]),
                 "attainment": entry["attainment"],
                 "attainment_method": entry["attainment_method"],
                 "completion": entry["completion"],
-                "progress": _num(row["progress"]),
+                "progress": number(row["progress"]),
                 "progress_ratio": entry["pace"]["progress_ratio"],
                 "observed_rate": entry["pace"]["observed_rate"],
                 "required_rate": entry["pace"]["required_rate"],

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..labels import STATUS, t
+from ..paths import number
 from ..scorecard import fmt_number, fmt_pct
 from .blocks import (
     Provenance,
     h,
     kv,
     localised,
-    number,
     p,
     plain,
     provenance_rows,

@@ -17,17 +17,6 @@ if TYPE_CHECKING:
 # ---- cell values --------------------------------------------------------------------
 
 
-def number(v: Any) -> float | None:
-    """``v`` as a finite float, or None."""
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) or math.isinf(f) else f
-
-
 def plain(v: Any) -> str:
     """``v`` as text: empty for None and NaN."""
     if v is None or (isinstance(v, float) and math.isnan(v)):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..paths import expected_path, number, target_band
 from ..scorecard import fmt_number, fmt_pct
-from .blocks import chart, h, number, p, plain, table
+from .blocks import chart, h, p, plain, table
 from .words import score_with_meaning, status_header, w
 
 if TYPE_CHECKING:
@@ -51,24 +52,8 @@ def chart_data(ev: Evaluation, entry: dict, area: str, series: list[dict]) -> di
         }
         for r in mt.where((mt["indicator"] == key) & (mt["area"] == area)).rows()
     ]
-    base_y, base_v = entry["base"]["year"], entry["base"]["value"]
-    path: list[dict] = []
-    if base_y is not None and base_v is not None and entry["target_level"] is not None:
-        path.append({"year": base_y, "value": base_v})
-        path += [
-            {"year": m["year"], "value": m["expected"]}
-            for m in ms
-            if m["expected"] is not None and m["year"] > base_y
-        ]
-        ty = entry["target_year"]
-        if ty is not None and all(q["year"] < ty for q in path):
-            path.append({"year": ty, "value": entry["target_level"]})
-    row = ev.indicator(key, area)
-    band = None
-    if row["measure"] == "level":
-        lo, hi = number(row["target_lo"]), number(row["target_hi"])
-        if lo is not None or hi is not None:
-            band = {"lo": lo, "hi": hi}
+    path = expected_path(entry, ms)
+    band = target_band(ev.indicator(key, area))
     proj = entry["projection"]
     latest = entry["latest"]
     has = proj["value"] is not None
