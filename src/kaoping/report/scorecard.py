@@ -21,20 +21,11 @@ from .labels import (
     t,
     word,
 )
+from .paths import number
 
 if TYPE_CHECKING:
     from ..engine.result import Evaluation
     from ..plan.model import Plan
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def _year(v: Any) -> int | None:
@@ -98,7 +89,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
     def indicator_entry(ind) -> dict:
         r = by_key[ind.key]
         latest_year = _year(r["latest_year"])
-        data_age = _num(r.get("data_age"))
+        data_age = number(r.get("data_age"))
         if data_age is None and latest_year is not None and "data_age" not in r:
             data_age = float(ev.as_of - latest_year)
         reason = r["reason"] or None
@@ -120,36 +111,36 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             ),
             "base": {
                 "year": _year(r["base_year"]),
-                "value": _num(r["base_value"]),
+                "value": number(r["base_value"]),
                 "nearby": bool(r["base_nearby"]),
             },
-            "latest": {"year": latest_year, "value": _num(r["latest_value"])},
+            "latest": {"year": latest_year, "value": number(r["latest_value"])},
             "data_age": data_age,
             "data_age_text": data_age_text(latest_year, ev.as_of, lang)
             if latest_year is not None
             else None,
             "stale": r["status"] == "stale",
-            "attainment": _num(r["attainment"]),
+            "attainment": number(r["attainment"]),
             "attainment_method": r["method_used"] or None,
-            "completion": _num(r["completion"]),
+            "completion": number(r["completion"]),
             "met": bool(r["met"]),
-            "expected": _num(r["expected_value"]),
-            "target_level": _num(r["target_level"]),
+            "expected": number(r["expected_value"]),
+            "target_level": number(r["target_level"]),
             "pace": {
                 "measure": pace_measure,
-                "value": _num(r["pace"]),
+                "value": number(r["pace"]),
                 "band": r["pace_band"] or None,
                 "band_label": t(PACE_BAND, r["pace_band"], lang) if r["pace_band"] else None,
-                "progress_ratio": _num(r["progress_ratio"]),
-                "observed_rate": _num(r["observed_rate"]),
-                "required_rate": _num(r["required_rate"]),
-                "required_rate_now": _num(r["required_rate_now"]),
-                "rate_ratio": _num(r["rate_ratio"]),
+                "progress_ratio": number(r["progress_ratio"]),
+                "observed_rate": number(r["observed_rate"]),
+                "required_rate": number(r["required_rate"]),
+                "required_rate_now": number(r["required_rate_now"]),
+                "rate_ratio": number(r["rate_ratio"]),
                 "compound": bool(r["compound"]),
             },
             "year_reached": _year(r.get("year_reached")),
             "projection": {
-                "value": _num(r["projected_value"]),
+                "value": number(r["projected_value"]),
                 "met": bool(r["projected_met"]),
                 "year": _year(r["projected_year"]),
             },
@@ -165,7 +156,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "reason": reason,
             "reason_label": reason_label,
             "evidence": r["evidence"] or None,
-            "weight_effective": _num(r["weight_effective"]),
+            "weight_effective": number(r["weight_effective"]),
         }
 
     st = ev.score_table
@@ -174,8 +165,8 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
     def score_of(level: str, key: str) -> dict:
         s = scores[(level, key)]
         return {
-            "score": _num(s["score"]),
-            "coverage": _num(s["coverage"]),
+            "score": number(s["score"]),
+            "coverage": number(s["coverage"]),
             "n_scored": int(s["n_scored"]),
             "n_with_data": int(s["n_with_data"]),
         }
@@ -227,9 +218,9 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
                 "rows": [
                     {
                         "key": r["indicator"],
-                        "expected": _num(r["expected"]),
+                        "expected": number(r["expected"]),
                         "explicit": bool(r["explicit"]),
-                        "observed": _num(r["observed"]),
+                        "observed": number(r["observed"]),
                         "met": None if r["met"] is None else bool(r["met"]),
                     }
                     for r in m

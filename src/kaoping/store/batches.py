@@ -27,23 +27,28 @@ DECISIONS["rejected"] = "rejected"
 AUDIT_CELLS = 1000  # at most this many cells are listed in the audit entry
 
 
+def _undecided_and_latest() -> Any:
+    """A revision with no decision yet that is the latest of its cell (a batch decision
+    decides exactly these)."""
+    newer = sa.alias(o, "newer")
+    return sa.and_(
+        d.c.observation_id.is_(None),
+        ~sa.exists().where(
+            newer.c.plan_id == o.c.plan_id,
+            newer.c.indicator == o.c.indicator,
+            newer.c.area == o.c.area,
+            newer.c.year == o.c.year,
+            newer.c.revision > o.c.revision,
+        ),
+    )
+
+
 def _awaiting(import_id: Any) -> Any:
     """The import's revisions still awaiting review: undecided and the latest of their cell."""
-    newer = sa.alias(o, "newer")
     return (
         sa.select(o.c.id, o.c.indicator, o.c.area, o.c.year, o.c.revision, o.c.value)
         .select_from(o.outerjoin(d, d.c.observation_id == o.c.id))
-        .where(
-            o.c.import_id == import_id,
-            d.c.observation_id.is_(None),
-            ~sa.exists().where(
-                newer.c.plan_id == o.c.plan_id,
-                newer.c.indicator == o.c.indicator,
-                newer.c.area == o.c.area,
-                newer.c.year == o.c.year,
-                newer.c.revision > o.c.revision,
-            ),
-        )
+        .where(o.c.import_id == import_id, _undecided_and_latest())
         .order_by(o.c.indicator, o.c.area, o.c.year)
     )
 
@@ -52,21 +57,10 @@ class ImportReviewMixin:
     def pending_imports(self: StoreBase, plan_id: str | None = None) -> list[dict[str, Any]]:
         """The plan's imports with rows awaiting review, newest first: id, filename,
         username, at, row_count and ``pending`` (rows a batch decision would decide)."""
-        newer = sa.alias(o, "newer")
         pending = (
             sa.select(o.c.import_id, sa.func.count().label("pending"))
             .select_from(o.outerjoin(d, d.c.observation_id == o.c.id))
-            .where(
-                o.c.import_id.is_not(None),
-                d.c.observation_id.is_(None),
-                ~sa.exists().where(
-                    newer.c.plan_id == o.c.plan_id,
-                    newer.c.indicator == o.c.indicator,
-                    newer.c.area == o.c.area,
-                    newer.c.year == o.c.year,
-                    newer.c.revision > o.c.revision,
-                ),
-            )
+            .where(o.c.import_id.is_not(None), _undecided_and_latest())
             .group_by(o.c.import_id)
             .subquery()
         )

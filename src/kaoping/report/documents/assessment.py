@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...assess.service import COLUMNS, INSUFFICIENT
 from ..labels import STATUS, t
 from ..paths import number
 from ..scorecard import fmt_number, fmt_pct
@@ -26,11 +27,11 @@ if TYPE_CHECKING:
 
 #: the assessment report's own words
 AS_W: dict[str, dict[str, str]] = {
-    "data_coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
-    "insufficient": {"en": "insufficient data", "zh": "数据不足"},
+    "data_coverage": COLUMNS["coverage"],
+    "insufficient": INSUFFICIENT,
     "missing": {"en": "Indicators missing", "zh": "缺少数据的指标"},
     "why_missing": {"en": "Why", "zh": "原因"},
-    "no_data": {"en": "no data", "zh": "无数据"},
+    "no_data": STATUS["no_data"],
 }
 
 #: the evidence columns shown in the document (the workbook keeps every field)
