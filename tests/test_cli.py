@@ -27,8 +27,9 @@ def test_evaluate_bundled_plan_json(capsys):
     assert status["airport_passengers"] == "lagging"
     assert status["tertiary_share_gdp"] == "achieved"  # 59.0 within 60 ± 5 %
     assert status["urbanization_rate"] == "lagging"  # 78.4 < 80
-    # 5.5 ‰ (2019) <= 6: met by the latest value, which is of 2019, before the target year
-    assert status["natural_growth_rate"] == "achieved_early"
+    # 4.73 ‰ (2020, birth rate minus death rate) <= 6: met in the target year
+    assert status["natural_growth_rate"] == "achieved"
+    assert status["gdp_per_capita"] == "achieved_early"  # > 100,000 yuan in 2018
     assert card["data_source"].endswith("observations.csv")
 
 

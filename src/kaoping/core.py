@@ -78,3 +78,12 @@ def check_area(plan: Plan, ev: Evaluation, area: str | None) -> str:
         known = {a.key for a in plan.areas} | set(ev.areas)
         raise UsageError(f"no area {area!r}; areas: {', '.join(sorted(known))}")
     return area
+
+
+def nature_summary(ev: Evaluation, area: str | None = None) -> dict[str, dict[str, int]]:
+    """Counts by status per nature of target (binding 约束性, anticipatory 预期性, unstated):
+    ``{nature: {"total": n, "off_track": n, status: n, ...}}`` (see
+    :func:`kaoping.engine.summary.nature_summary`)."""
+    from .engine.summary import nature_summary as summary
+
+    return summary(ev, area)

@@ -77,7 +77,36 @@ AS_OF_MID = {
     "patents": ("ahead", "met_before_target_year", 2.2),
     # no value at all
     "digital_economy_share": ("no_data", "no_value", None),
+    # -- the five-year plan forms (not scored) --
+    # rates 6.5, 5.2, 5.4, 5.0, 4.8 chained: I(2025) = 100·1.065·1.052·1.054·1.05·1.048 =
+    # 129.944, growth 100·(1.29944^(1/5) − 1) = 5.38% ≥ 5%: met before 2030, judged on pace;
+    # geometric path E(2025) = 100·1.05^5 = 127.628; (129.944 − 100)/27.628 = 1.0838
+    "gdp_growth_rate": ("on_track", "met_before_target_year", 1.0838),
+    # declines 2.7, 3.0, 2.9, 3.1 and ">3" (at the bound 3): I(2025) = 86.139, T = 75;
+    # E(2025) = 100·0.75^(1/2) = 86.603; (86.139 − 100)/(86.603 − 100) = 1.0346
+    "energy_intensity_cut": ("on_track", "", 1.0346),
+    # growth 100·((2.9/2.4)^(1/5) − 1) = 3.86% < 5%: T = 2.4·1.05^10 = 3.909,
+    # E(2025) = 2.4 + 1.509/2 = 3.155, (2.9 − 2.4)/0.755 = 0.6625: lagging; ">= 3": ahead
+    # ((2.9 − 2.4)/(2.7 − 2.4) = 1.667); the worst decides
+    "rd_intensity": ("lagging", "", 0.6625),
+    # spliced by 67.9/66.3: x0 = 64·1.02413 = 65.544; E(2025) = 65.544 + (72 − 65.544)/2 =
+    # 68.772; (69.3 − 65.544)/(68.772 − 65.544) = 1.1635
+    "urban_population_share": ("ahead", "", 1.1635),
+    # from the break (2023, 84.8): E(2025) = 84.8 + 3.2·2/7 = 85.714; 1.3/0.914 = 1.4219
+    "air_quality_days": ("ahead", "", 1.4219),
+    # ">55" proves ">= 55" ((55 − 50)/(52.5 − 50) = 2.0)
+    "wetland_protection": ("achieved_early", "", 2.0),
 }
+
+# the indicators that show the five-year plan forms (data in minghu and north only)
+FIVE_YEAR_FORMS = (
+    "gdp_growth_rate",
+    "energy_intensity_cut",
+    "rd_intensity",
+    "urban_population_share",
+    "air_quality_days",
+    "wetland_protection",
+)
 
 # as of 2030: (status, reason)
 AS_OF_END = {
@@ -102,6 +131,12 @@ AS_OF_END = {
     "rd_spending": ("lagging", ""),  # 46.0 < 0.03·1790.8 = 53.72
     "patents": ("achieved", ""),  # 27 is +170%
     "digital_economy_share": ("no_data", "no_value"),
+    "gdp_growth_rate": ("achieved", ""),  # 100·(1.66161^(1/10) − 1) = 5.21% ≥ 5%
+    "energy_intensity_cut": ("achieved", ""),  # −25.26% ≤ −25%
+    "rd_intensity": ("lagging", ""),  # 3.54% a year < 5%; 3.4 ≥ 3 achieved
+    "urban_population_share": ("achieved", ""),  # 72.4 ≥ 72
+    "air_quality_days": ("achieved", ""),  # 88.3 ≥ 88
+    "wetland_protection": ("achieved", ""),  # 57.0 ≥ 55
 }
 
 # the first observed year of the current run of years in which the target is met
@@ -249,8 +284,37 @@ def test_south_has_too_little_current_data(mid):
         status = mid.indicator(key, "south")["status"]
         if key in current:
             assert status == current[key], key
-        elif key in ("digital_economy_share", "national_garden_city"):
-            assert status == "no_data", key
+        elif key in ("digital_economy_share", "national_garden_city", *FIVE_YEAR_FORMS):
+            assert status == "no_data", key  # the five-year plan forms have no south data
         else:
             assert status == "stale", key
     assert math.isnan(mid.score("overall", "overall", "south"))
+
+
+def test_the_five_year_plan_forms(mid, end):
+    from kaoping.core import nature_summary
+
+    g = mid.indicator("gdp_growth_rate")
+    assert (g["observed"], g["nature"]) == ("growth", "anticipatory")
+    assert g["measure_value"] == pytest.approx(100 * (1.29944092**0.2 - 1), abs=1e-6)
+    assert (g["schedule_years"], g["schedule_held"], g["schedule_met"]) == (3, 3, True)
+    assert g["schedule_year"] == 2023
+    e = mid.indicator("energy_intensity_cut")
+    assert e["censor"] == ">" and e["measure_value"] == pytest.approx(-13.8611, abs=1e-4)
+    assert end.indicator("energy_intensity_cut")["censor"] == ""
+    r = mid.indicator("rd_intensity")
+    assert (r["conditions"], r["conditions_met"]) == (2, 0)
+    assert r["condition_statuses"] == "lagging; ahead"
+    assert end.indicator("rd_intensity")["condition_statuses"] == "lagging; achieved"
+    u = mid.indicator("urban_population_share")
+    assert (u["break_year"], u["rebased"]) == (2023, True)
+    assert u["base_value"] == pytest.approx(64 * 67.9 / 66.3)
+    a = mid.indicator("air_quality_days")
+    assert (a["break_year"], a["rebased"], a["base_year"]) == (2023, False, 2023)
+    assert mid.indicator("wetland_protection")["censor"] == ">"
+    # binding: energy_intensity_cut on track, air_quality_days ahead, wetland achieved early;
+    # anticipatory: gdp_growth_rate on track, rd_intensity lagging, urban_population_share ahead
+    s = nature_summary(mid)
+    assert (s["binding"]["total"], s["binding"]["off_track"]) == (3, 0)
+    assert (s["anticipatory"]["total"], s["anticipatory"]["lagging"]) == (3, 1)
+    assert s["binding"]["achieved_early"] == 1 and s["binding"]["ahead"] == 1

@@ -27,6 +27,7 @@ from kaoping.plan.model import (
     Methods,
     Milestone,
     Plan,
+    ScheduleSpec,
     TargetSpec,
     Text,
     parse_tolerance,
@@ -184,6 +185,7 @@ MODELS: list[type[BaseModel]] = [
     Bounds,
     Goalposts,
     TargetSpec,
+    ScheduleSpec,
     Methods,
 ]
 

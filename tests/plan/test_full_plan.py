@@ -51,7 +51,7 @@ def test_the_plan_validates(capsys):
     assert main(["validate", str(FULL_PLAN / "plan.yaml")]) == 0
     out = capsys.readouterr().out
     assert f"plan {FULL_PLAN_ID} is valid" in out
-    assert "21 indicators" in out and "3 area(s)" in out
+    assert "27 indicators" in out and "3 area(s)" in out
 
 
 def test_every_target_form_is_used(full_loaded):

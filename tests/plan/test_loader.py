@@ -37,6 +37,8 @@ CODES = {
     "bad-tolerance",
     "bad-thresholds",
     "target-form",
+    "all-and-expr",
+    "bad-all",
     "empty-list",
     "out-of-range",
     "empty-text",
@@ -64,6 +66,10 @@ CODES = {
     "bad-bounds",
     "bad-goalposts",
     "target-out-of-bounds",
+    # schedules and rate series
+    "bad-schedule",
+    "rate-absolute-change",
+    "rate-reference",
     # the assessment section
     "assessment-weights",
     "bad-scale",
@@ -118,7 +124,7 @@ def test_every_code_has_a_fixture() -> None:
 def test_every_code_the_sources_emit_is_known() -> None:
     """A new code in the loader or the checks needs a fixture and a line in the docs."""
     emitted = set(_CODES.values())
-    for name in ("checks.py", "loader.py"):
+    for name in ("checks.py", "checks_forms.py", "loader.py"):
         source = (SRC / name).read_text(encoding="utf-8")
         # every code is a quoted word with hyphens; "encoding" is the one without
         emitted |= set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))

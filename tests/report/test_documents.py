@@ -96,17 +96,40 @@ def test_sections_of_the_evaluation_report(loaded):
     doc = evaluation_from_files(None, None, 2020, "en")
     ids = [s["id"] for s in doc["sections"]]
     groups = [f"group-{g.key}" for g in loaded.plan.groups]
-    assert ids == ["summary", "scores", "lenses", "steps", *groups, "off-track", "method"]
-    # each group starts a page, and every indicator of the plan has its chart
+    assert ids == [
+        "summary",
+        "scores",
+        "lenses",
+        "steps",
+        *groups,
+        "no-data",
+        "off-track",
+        "method",
+    ]
+    # each group starts a page; every indicator with data has its chart, and those without
+    # data are gathered in one table (no page of empty charts each)
     for s in doc["sections"]:
         if s["id"] in groups:
             assert s["blocks"][0]["break"] is True
+    no_data = next(s for s in doc["sections"] if s["id"] == "no-data")
+    [tbl] = [b for b in no_data["blocks"] if b["t"] == "table"]
+    names = {i.name.en: i.key for i in loaded.plan.indicators}
+    empty = {names[r[1]] for r in tbl["rows"]}
+    ev = evaluate_loaded(loaded, 2020)
+    obs = loaded.observations
+    for key in empty:
+        row = ev.indicator(key, "zhengzhou")
+        assert row["status"] in ("no_data", "monitoring")
+        mine = obs.where((obs["indicator"] == key) & (obs["year"] <= 2020))
+        assert mine.n_rows == 0, key
+    assert 0 < len(empty) < len(loaded.plan.indicators)
+    assert f"{len(empty)} indicators have no value up to 2020" in no_data["blocks"][1]["text"]
     charts = [b for s in doc["sections"] for b in s["blocks"] if b["t"] == "indicator"]
     assert [b["id"] for b in charts] == [
         f"ind-{i.key}"
         for g in loaded.plan.groups
         for i in loaded.plan.indicators
-        if i.group == g.key
+        if i.group == g.key and i.key not in empty
     ]
 
 
@@ -188,7 +211,10 @@ def test_html_is_self_contained():
     assert "<style>" in text and "<svg" in text
     assert 'lang="zh-Hans"' in text
     assert "<link" not in text and "<script" not in text and " src=" not in text
-    assert text.count('class="indicator"') == 67
+    no_data = next(s for s in doc["sections"] if s["id"] == "no-data")
+    [tbl] = [b for b in no_data["blocks"] if b["t"] == "table"]
+    assert text.count('class="indicator"') == 67 - len(tbl["rows"])
+    assert 'class="data no-data"' in text
 
 
 def test_the_report_command(tmp_path, capsys, monkeypatch):
@@ -217,9 +243,14 @@ def test_the_report_command(tmp_path, capsys, monkeypatch):
     assert (
         "kaoping report evaluation zhengzhou-2009-2020 --year 2015 --lang zh --format html" in text
     )
+    # the assessment report reads the default database, as `kaoping assess` does: here
+    # an empty one in the data folder, which holds no plan yet
     monkeypatch.delenv("KAOPING_DATABASE_URL", raising=False)
+    monkeypatch.setenv("KAOPING_DATA_DIR", str(tmp_path / "data"))
+    capsys.readouterr()
     assert main(["report", "assessment", "--format", "html", "-o", str(out)]) == 1
-    assert "the assessment report needs the store: give --db URL" in capsys.readouterr().err
+    assert "the store holds no plan yet" in capsys.readouterr().err
+    assert (tmp_path / "data" / "kaoping.db").is_file()
 
 
 def test_the_report_command_on_the_store(tmp_path):

@@ -11,7 +11,7 @@ from kaoping.store.schema import metadata
 
 
 def test_migrations_from_empty_build_the_whole_schema(empty_store: Store):
-    assert empty_store.schema_revision == "0003"
+    assert empty_store.schema_revision == "0004"
     names = set(sa.inspect(empty_store.engine).get_table_names())
     assert set(metadata.tables) <= names
     assert "alembic_version" in names
@@ -23,7 +23,7 @@ def test_migrations_from_empty_build_the_whole_schema(empty_store: Store):
 def test_opening_again_is_harmless(empty_store: Store, db_url: str):
     again = Store.open(db_url, empty_store.settings)
     try:
-        assert again.schema_revision == "0003"
+        assert again.schema_revision == "0004"
         assert not again.has_users()
         assert again.active_plan_id() is None
     finally:

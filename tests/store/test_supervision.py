@@ -145,6 +145,7 @@ def test_calendar_completeness_overdue(sup: Store):
     assert cal[0]["due"] == date(2022, 4, 15) and cal[-1]["due"] == date(2023, 1, 31)
     with pytest.raises(PermissionDenied):
         s.set_calendar("ann", 2023)
+    s.clock = lambda: at(2022, 4, 10)  # filed before the due date (15 April)
     s.file_update("ann", "t1", "2022-Q1", "green", 25)
     by_dept = {r["key"]: r for r in s.completeness("2022-Q1")}
     assert by_dept["stats"]["share"] == 1.0 and by_dept["fin"]["share"] == 1.0

@@ -145,11 +145,12 @@ def test_api_adjustment(user_client: Callable[[str], TestClient]) -> None:
 
 
 def test_insufficient_data_is_shown_not_graded(user_client: Callable[[str], TestClient]) -> None:
-    """As of 2015 stats' two indicators have values from 2007 and 2009 (stale: more than
-    two years old) and env's one has none: 0 of 2 and 0 of 1 indicators with current
-    data, below min_coverage 0.5. Neither gets a total, a grade or a rank."""
+    """As of 2013 stats' two indicators have values from 2007 and 2009 at the latest (stale:
+    more than two years old) and env's one starts a new basis that year (a series break, no
+    pace yet): 0 of 2 and 0 of 1 indicators with current data, below min_coverage 0.5.
+    Neither gets a total, a grade or a rank."""
     c = user_client("view")
-    api = c.get("/api/v1/assessment?year=2015").json()
+    api = c.get("/api/v1/assessment?year=2013").json()
     assert api["rules"]["min_coverage"] == 0.5
     rows = {r["unit"]: r for r in api["results"]}
     for key in OWNED:
@@ -157,16 +158,16 @@ def test_insufficient_data_is_shown_not_graded(user_client: Callable[[str], Test
         assert r["insufficient_data"] is True and r["coverage"] == 0.0
         assert (r["total"], r["grade"], r["rank"]) == (None, None, None)
     assert rows["stats"]["missing"] == "gdp_per_capita, urban_disposable_income"
-    stats = c.get("/api/v1/assessment/stats?year=2015").json()
+    stats = c.get("/api/v1/assessment/stats?year=2013").json()
     income = next(m for m in stats["missing"] if m["indicator"] == "urban_disposable_income")
-    assert (income["status"], income["latest_year"], income["data_age"]) == ("stale", 2009, 6)
-    html = c.get("/assessment?year=2015&lang=en").text
+    assert (income["status"], income["latest_year"], income["data_age"]) == ("stale", 2009, 4)
+    html = c.get("/assessment?year=2013&lang=en").text
     row = html.split('id="unit-department-stats"')[1].split("</tr>")[0]
     assert 'data-grade="insufficient"' in row and "insufficient data" in row
     assert 'id="insufficient-department-stats"' in html
-    assert "data too old: latest value 2009, 6 years before 2015" in html
+    assert "data too old: latest value 2009, 4 years before 2013" in html
     assert 'id="rule-min-coverage"' in html and "Data coverage ≥ 50%" in html
-    page = c.get("/assessment/stats?year=2015&lang=zh").text
+    page = c.get("/assessment/stats?year=2013&lang=zh").text
     assert "数据不足" in page and 'id="missing-urban_disposable_income"' in page
     assert "数据过旧：最新数据为2009年" in page
     assert '<p class="figure" id="total">—</p>' in page

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PlanError, Problem, ProblemsError, UsageError
-from ..plan.loader import _compose, field_name, line_of
+from ..plan.loader import _compose, _kind, field_name, line_of
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
@@ -99,15 +99,6 @@ class Assignment:
         raise KeyError(key)
 
 
-def _text(value: Any) -> tuple[str, str] | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip(), ""
-    if isinstance(value, dict) and isinstance(value.get("zh"), str) and value["zh"].strip():
-        en = value.get("en")
-        return value["zh"].strip(), en.strip() if isinstance(en, str) else ""
-    return None
-
-
 def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
@@ -137,6 +128,46 @@ class _Checker:
         for k in sorted(required - set(data)):
             self.add("missing-field", f"the field '{k}' is required", loc)
 
+    def text(self, value: Any, loc: tuple, example: str) -> tuple[str, str] | None:
+        """Text in Chinese and English (``{zh: …, en: …}``, or one string): every other key
+        is an error — most often words after a comma in a ``{…}`` mapping that is not in
+        quotes, which YAML reads as keys of their own."""
+        if isinstance(value, str):
+            if not value.strip():
+                self.add("empty-text", "the text is empty", loc)
+                return None
+            return value.strip(), ""
+        if not isinstance(value, dict):
+            self.add("wrong-type", f"expected text such as {example}", loc)
+            return None
+        ok = True
+        for k, v in value.items():
+            if k in ("zh", "en"):
+                continue
+            ok = False
+            hint = (
+                f"; if '{k}' is the rest of a text cut at a comma, put the whole text in "
+                f'quotes: en: "…, {k}"'
+                if v is None
+                else ""
+            )
+            self.add("unknown-field", f"unknown field '{k}': a text has zh and en{hint}", (*loc, k))
+        if "zh" not in value:
+            self.add("missing-field", "the field 'zh' is required", loc)
+            return None
+        for k in ("zh", "en"):
+            v = value.get(k)
+            if k in value and not isinstance(v, str):
+                self.add("wrong-type", f"expected text, not {_kind(v)}", (*loc, k))
+                ok = False
+        zh, en = value["zh"], value.get("en") or ""
+        if not ok or not isinstance(zh, str):
+            return None
+        if not zh.strip():
+            self.add("empty-text", "the text is empty", (*loc, "zh"))
+            return None
+        return zh.strip(), en.strip()
+
     def key(self, value: Any, loc: tuple) -> str | None:
         if not isinstance(value, str) or not KEY.match(value):
             self.add(
@@ -155,7 +186,13 @@ def parse_assignment(text: str, plan: Plan, file: str = "<assignment>") -> Assig
     try:
         data, lines, yaml_problems = _compose(text, file)
     except PlanError as e:
-        raise AssignmentError(e.problems) from None
+        problems = [
+            Problem(p.code, "the assignment file is empty", p.file, p.line, p.field)
+            if p.code == "not-a-mapping"
+            else p
+            for p in e.problems
+        ]
+        raise AssignmentError(problems) from None
     c = _Checker(file, lines)
     c.problems.extend(yaml_problems)
     if not isinstance(data, dict):
@@ -167,10 +204,8 @@ def parse_assignment(text: str, plan: Plan, file: str = "<assignment>") -> Assig
         c.add("wrong-plan", f"the file is for plan {plan_id!r}, not {plan.id!r}", ("plan",))
     label = ("", "")
     if "label" in data:
-        got = _text(data["label"])
-        if got is None:
-            c.add("wrong-type", "expected text such as {zh: 示例, en: Example}", ("label",))
-        else:
+        got = c.text(data["label"], ("label",), "{zh: 示例, en: Example}")
+        if got is not None:
             label = got
 
     # departments --------------------------------------------------------------------------
@@ -187,13 +222,11 @@ def parse_assignment(text: str, plan: Plan, file: str = "<assignment>") -> Assig
             continue
         c.fields(d, DEPT_FIELDS, DEPT_FIELDS, loc)
         key = c.key(d["key"], (*loc, "key")) if "key" in d else None
-        name = _text(d.get("name")) if "name" in d else None
-        if "name" in d and name is None:
-            c.add(
-                "wrong-type",
-                "expected a name such as {zh: 统计局, en: Statistics Bureau}",
-                (*loc, "name"),
-            )
+        name = (
+            c.text(d["name"], (*loc, "name"), "{zh: 统计局, en: Statistics Bureau}")
+            if "name" in d
+            else None
+        )
         if key is None:
             continue
         if key in seen_dept:
@@ -270,9 +303,7 @@ def parse_assignment(text: str, plan: Plan, file: str = "<assignment>") -> Assig
                 c.add(
                     "unknown-article", f"plan {plan.id} has no article {article}", (*loc, "article")
                 )
-        title = _text(t.get("title")) if "title" in t else None
-        if "title" in t and title is None:
-            c.add("wrong-type", "expected a title such as {zh: …, en: …}", (*loc, "title"))
+        title = c.text(t["title"], (*loc, "title"), "{zh: …, en: …}") if "title" in t else None
         lead = dept_ref(t["lead"], (*loc, "lead")) if "lead" in t else None
         co_raw = t.get("co") or []
         if not isinstance(co_raw, list):
@@ -329,9 +360,7 @@ def parse_assignment(text: str, plan: Plan, file: str = "<assignment>") -> Assig
                     f"the milestone {md} is outside the plan period",
                     (*mloc, "date"),
                 )
-            mt = _text(m.get("text")) if "text" in m else None
-            if "text" in m and mt is None:
-                c.add("wrong-type", "expected text such as {zh: …, en: …}", (*mloc, "text"))
+            mt = c.text(m["text"], (*mloc, "text"), "{zh: …, en: …}") if "text" in m else None
             if md is not None and mt is not None:
                 milestones.append(Milestone(md, mt[0], mt[1]))
         inds: list[str] = []

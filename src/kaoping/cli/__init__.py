@@ -12,6 +12,7 @@ One module per group of commands:
 - :mod:`.assess`: ``assess`` and ``assess adjust``;
 - :mod:`.tasks`: ``tasks …`` (supervision);
 - :mod:`.report`: ``report`` (the evaluation and assessment reports);
+- :mod:`.coverage`: ``coverage`` (how much of a plan has data);
 - :mod:`.common`: console output, opening the store, error handling.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import assess, imports, plans, report, serve, tasks, users
+from . import assess, coverage, imports, plans, report, serve, tasks, users
 from .common import run
 from .serve import _first_start
 
@@ -56,6 +57,7 @@ for command in (
     report.report,
     assess.assess,
     tasks.tasks,
+    coverage.coverage,
 ):
     cli.add_command(command)
 

@@ -3,8 +3,9 @@ turning a user's mistake into one clear message and an exit status."""
 
 from __future__ import annotations
 
+import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -32,13 +33,63 @@ def db_option(help: str = "Database URL."):
     return click.option("--db", "db_url", help=help)
 
 
+#: rich's markup tags (``[bold]``, ``[/]``, ``\\[`` escapes one), as rich reads them
+_MARKUP = re.compile(r"(\\*)\[([a-z#/@][^[]*?)]")
+
+
+def strip_markup(text: str) -> str:
+    """Console markup removed, as rich removes it when it prints without styles."""
+
+    def one(m: re.Match) -> str:
+        slashes = m.group(1)
+        if len(slashes) % 2:  # an escaped bracket: printed as written
+            return slashes[: len(slashes) // 2] + f"[{m.group(2)}]"
+        return slashes[: len(slashes) // 2]
+
+    return _MARKUP.sub(one, text)
+
+
+class PlainConsole:
+    """Output to a file or a pipe: text without colours, printed without importing rich.
+
+    ``print`` takes strings with console markup (removed) and, for anything else (a rich
+    table), hands over to a rich console on the same stream. The scorecard is written as
+    plain text by :func:`kaoping.report.terminal.render`, which knows this console by
+    ``plain``."""
+
+    plain = True
+
+    def __init__(self, stream: TextIO, width: int = 132):
+        self.stream = stream
+        self.width = width
+        self._rich: Any = None
+
+    def write(self, text: str) -> None:
+        self.stream.write(text)
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", **options: Any) -> None:
+        if all(isinstance(o, str) for o in objects):
+            self.stream.write(sep.join(strip_markup(o) for o in objects) + end)
+            return
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(
+                file=self.stream, highlight=False, soft_wrap=False, width=self.width
+            )
+        self._rich.print(*objects, sep=sep, end=end, **options)
+
+
 def _console(stderr: bool = False):
+    """Where a command prints: rich's console in a terminal, a :class:`PlainConsole` when
+    the output goes to a file or a pipe (piped output is read in files and pagers: tables
+    get 132 columns of room instead of 80)."""
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty():
+        return PlainConsole(stream)
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    # piped output is read in files and pagers: give tables room instead of 80 columns
-    width = None if stream.isatty() else 132
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def _progress(message: str):

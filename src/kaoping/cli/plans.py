@@ -24,9 +24,9 @@ def validate(plan: str | None, lang: str) -> None:
     from ..core import open_plan
 
     p = open_plan(plan)
-    quant = sum(1 for i in p.indicators if i.quantitative)
+    quant = sum(1 for i in p.indicators if i.quantitative or i.schedule)
     qual = sum(1 for i in p.indicators if i.is_qualitative)
-    mon = sum(1 for i in p.indicators if not i.targets)
+    mon = sum(1 for i in p.indicators if not i.targets and not i.schedule)
     out = _console()
     out.print(f"[green]✓[/green] {p.path}: plan [bold]{p.id}[/bold] is valid (version {p.version})")
     out.print(f"  {p.title.get(lang)}")
@@ -125,7 +125,11 @@ def evaluate(
     else:
         from ..report.terminal import render
 
-        render(card, _console())
+        console = _console()
+        render(card, console)
+        # the plan's binding / anticipatory targets, as counted by the core
+        for n in card.get("natures") or []:
+            console.print(n["text"])
 
 
 @click.command()

@@ -21,9 +21,13 @@ from .common import _progress, _store, db_option, lang_option
     "-o",
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Output file ('-' for stdout; default: a name made of the report, plan, year, language).",
+    help="Output file ('-' for stdout; default: <plan>-<report>-<year>-<lang>.<format>, the "
+    "name the web gives the same report).",
 )
-@db_option("Read the plan and approved data from this database.")
+@db_option(
+    "Read the plan and approved data from this database (the assessment report: default "
+    "KAOPING_DATABASE_URL or the embedded SQLite file, as `kaoping assess`)."
+)
 @click.option(
     "--data",
     type=click.Path(dir_okay=False),
@@ -44,29 +48,29 @@ def report(
     """Write the plan evaluation report or the annual assessment report.
 
     The evaluation report works from files like `kaoping evaluate` (PLAN, --data) or
-    from the store (--db); the assessment report needs the store. Every report states
-    the plan version, the data as-of date, the method and the command that makes it.
+    from the store (--db); the assessment report reads the store, the one `kaoping assess`
+    reads (--db, else KAOPING_DATABASE_URL, else the embedded SQLite file). Every report
+    states the plan version, the data as-of date, the method and the command that makes it.
 
     \b
     Examples:
       kaoping report evaluation --year 2020 --lang zh            a PDF of the bundled plan
       kaoping report evaluation --format xlsx -o report.xlsx
-      kaoping report assessment --db sqlite:///kaoping.db --year 2020 --format html
+      kaoping report assessment --year 2020 --format html        from the default database
     """
     from ..errors import UsageError
-    from ..report.build import assessment_from_store, evaluation_from_files, evaluation_from_store
+    from ..report.build import (
+        assessment_from_store,
+        document_filename,
+        evaluation_from_files,
+        evaluation_from_store,
+    )
     from ..report.build import render as render_report
 
-    if kind == "assessment" and not db_url:
-        import os
-
-        db_url = os.environ.get("KAOPING_DATABASE_URL") or None
-        if db_url is None:
-            raise UsageError("the assessment report needs the store: give --db URL")
     if db_url and data:
         raise UsageError("give either --db or --data, not both")
     with _progress("Writing the report…"):
-        if db_url:
+        if db_url or kind == "assessment":
             with _store(db_url) as store:
                 if kind == "evaluation":
                     doc = evaluation_from_store(store, year, lang, fmt, plan, area)
@@ -80,8 +84,7 @@ def report(
         sys.stdout.buffer.flush()
         return
     if output is None:
-        year_part = doc["cover"]["lines"][1][1] if kind == "evaluation" else str(year or "")
-        output = f"{kind}-{year_part}-{lang}.{fmt}"
+        output = document_filename(doc, fmt)
     with open(output, "wb") as f:
         f.write(body)
     click.echo(f"wrote {output} ({len(body):,} bytes)", err=True)

@@ -81,7 +81,7 @@ def serve(
             plan_id = _first_start(store, settings.plan)
         os.environ["KAOPING_SERVE_PLAN_ID"] = plan_id
         click.echo(f"kaoping: serving plan {plan_id} from {store.url}", err=True)
-    click.echo(f"kaoping: http://{host}:{port}/", err=True)
+    _say_when_ready(host, port)  # the URL is printed once the server answers on it
     uvicorn.run(
         "kaoping.web.app:app_from_env",
         factory=True,
@@ -140,3 +140,33 @@ def _example_assignment(store: Any, plan_id: str) -> None:
         f"({len(done['added'])} tasks; not part of the plan)",
         err=True,
     )
+
+
+def _say_when_ready(host: str, port: int, timeout: float = 120.0) -> None:
+    """Print the site's URL once it answers (``/healthz``), from a background thread while
+    the server starts: not before the port accepts connections. Nothing is printed if it
+    never answers (the server's own error says why)."""
+    import threading
+    import time
+    import urllib.request
+
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    # a server listening on every address answers on the loopback one
+    probe_host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    probe = f"http://{'[' + probe_host + ']' if ':' in probe_host else probe_host}:{port}/healthz"
+
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
+
+    def wait() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with direct.open(probe, timeout=5) as r:
+                    if r.status == 200:
+                        click.echo(f"kaoping: {url}", err=True)
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+
+    threading.Thread(target=wait, name="kaoping-ready", daemon=True).start()

@@ -14,6 +14,18 @@ Numbers (:func:`parse_number`) — the forms accepted, and nothing else:
 - the value must be finite and at most :data:`MAX_MAGNITUDE` in size (the plan's bounds of
   each indicator are checked on top of this).
 
+Values (:func:`parse_value`): a number as above, or a censored value — a bound that is
+all a source says ("over 25", "under 0.5"). The number is stored with its ``censor``:
+
+- ``>`` (a lower bound): ``>25``, ``>=25``, ``≥25``, ``超25``, ``超过25``, ``25以上``;
+- ``<`` (an upper bound): ``<0.5``, ``<=0.5``, ``≤0.5``, ``0.5以下``;
+- the signs may be full-width (``＞25``, ``＞＝25``, ``＜0.5``, ``≧25``, ``≦0.5``) and a
+  space may follow the sign (``> 25``); the number itself follows the rules above;
+- ``>`` and ``>=`` are not told apart (a published "25以上" may include 25): either way the
+  value is at least about 25, and the evaluation says so;
+- one sign only, before the number (or one of 以上/以下 after it): ``>>5``, ``>``,
+  ``25>``, ``>25以上`` and ``<>5`` are refused with the reason (:class:`CensorError`).
+
 Years (:func:`parse_year`): four ASCII digits.
 
 Text (:func:`text_problem`): no control character other than tab, line feed and carriage
@@ -45,6 +57,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class NumberError(ValueError):
     """A text that is not a number in an accepted form; the message says why."""
 
+    code = "not-a-number"
+
+
+class CensorError(NumberError):
+    """A value written as a bound (``>25``) in a form that is not accepted."""
+
+    code = "bad-censor"
+
 
 def parse_number(text: Any, *, max_magnitude: float = MAX_MAGNITUDE) -> float:
     """The number written in ``text`` (see the module's list of accepted forms)."""
@@ -74,6 +94,70 @@ def parse_number(text: Any, *, max_magnitude: float = MAX_MAGNITUDE) -> float:
     if abs(value) > max_magnitude:
         raise NumberError(f"{text!r} is too large: at most {max_magnitude:g} in size is accepted")
     return value
+
+
+CENSORS = (">", "<")
+# a sign before the number: the longest forms first (">=" before ">")
+_SIGNS = (
+    (">=", ">"),
+    ("<=", "<"),
+    ("≥", ">"),
+    ("≤", "<"),
+    ("≧", ">"),
+    ("≦", "<"),
+    (">", ">"),
+    ("<", "<"),
+    ("超过", ">"),
+    ("超", ">"),
+)
+_AFTER = (("以上", ">"), ("以下", "<"))
+_WIDE = str.maketrans({"＞": ">", "＜": "<", "＝": "=", "\u3000": " "})
+_BOUND_HELP = "write a bound as >25, >=25, 超过25 or 25以上 (at least), <0.5 or 0.5以下 (at most)"
+_MARKS = set("<>=≥≤≧≦超过以上下")
+
+
+def parse_value(text: Any, *, max_magnitude: float = MAX_MAGNITUDE) -> tuple[float, str]:
+    """The value written in ``text`` and its censor: ``(25.0, ">")`` for ``>25``,
+    ``(0.5, "<")`` for ``0.5以下``, ``(25.0, "")`` for ``25`` (see the module's list)."""
+    if not isinstance(text, str):
+        return parse_number(text, max_magnitude=max_magnitude), ""
+    s = text.strip().translate(_WIDE)
+    censor, rest = "", s
+    for sign, c in _SIGNS:
+        if s.startswith(sign):
+            censor, rest = c, s[len(sign) :].lstrip()
+            break
+    else:
+        for word, c in _AFTER:
+            if s.endswith(word):
+                censor, rest = c, s[: -len(word)].rstrip()
+                break
+    if not censor:
+        if any(ch in _MARKS for ch in s):
+            raise CensorError(
+                f"{text.strip()!r} is not a number or a bound: {_BOUND_HELP} "
+                "(the sign before the number, 以上/以下 after it)"
+            )
+        return parse_number(text, max_magnitude=max_magnitude), ""
+    if not rest:
+        raise CensorError(f"{text.strip()!r} has no number with its sign: {_BOUND_HELP}")
+    if any(ch in _MARKS for ch in rest):
+        raise CensorError(
+            f"{text.strip()!r} has more than one sign: {_BOUND_HELP}, with one sign only"
+        )
+    try:
+        value = parse_number(rest, max_magnitude=max_magnitude)
+    except NumberError as e:
+        raise CensorError(f"{text.strip()!r}: the bound {e}; {_BOUND_HELP}") from None
+    return value, censor
+
+
+def format_value(value: float, censor: str = "") -> str:
+    """A value as the importer reads it back: ``>25`` for a lower bound, ``25`` for 25.0,
+    with every significant digit (``0.1`` stays ``0.1``)."""
+    text = repr(float(value))
+    text = text[:-2] if text.endswith(".0") else text
+    return f"{censor}{text}" if censor in CENSORS else text
 
 
 def parse_year(text: Any) -> int:

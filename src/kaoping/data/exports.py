@@ -1,7 +1,9 @@
 """Exports of observations and evaluations as CSV, Excel or JSON, in English or Chinese.
 
 Column headers and the words in status columns are translated; keys (indicator, area,
-group) stay as they are, so that an exported observation file imports back.
+group) stay as they are, so that an exported observation file imports back. A censored
+value is written as the importer reads it (``>25``) in CSV and Excel; JSON keeps the value
+a number and gives its ``censor`` beside it.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UsageError
-from ..report.labels import PACE_BAND, REASON, TREND, t
+from ..report.labels import NATURE, PACE_BAND, REASON, TREND, t
 from ..report.scorecard import CSV_COLUMNS
-from .cells import escape_formula, set_text_cell
+from .cells import escape_formula, format_value, set_text_cell
 
 if TYPE_CHECKING:
     from ..engine.result import Evaluation
@@ -40,6 +42,7 @@ OBSERVATION_COLUMNS = [
     "unit",
     "status",
     "flags",
+    "previous_basis",
     "source",
     "note",
     "revision",
@@ -54,6 +57,8 @@ HEADERS: dict[str, dict[str, str]] = {
     "area": {"en": "area", "zh": "地区"},
     "year": {"en": "year", "zh": "年份"},
     "value": {"en": "value", "zh": "数值"},
+    "censor": {"en": "censor", "zh": "数值界限"},
+    "previous_basis": {"en": "previous_basis", "zh": "原口径数值"},
     "unit": {"en": "unit", "zh": "单位"},
     "status": {"en": "status", "zh": "数据状态"},
     "flags": {"en": "flags", "zh": "标记"},
@@ -72,6 +77,8 @@ HEADERS: dict[str, dict[str, str]] = {
     "base_value": {"en": "base_value", "zh": "基期值"},
     "latest_year": {"en": "latest_year", "zh": "最新年份"},
     "latest_value": {"en": "latest_value", "zh": "最新值"},
+    "latest_censor": {"en": "latest_censor", "zh": "最新值界限"},
+    "nature": {"en": "nature", "zh": "指标属性"},
     "data_age": {"en": "data_age", "zh": "数据时效（年）"},
     "year_reached": {"en": "year_reached", "zh": "达到目标年份"},
     "attainment": {"en": "attainment", "zh": "实现程度"},
@@ -142,14 +149,25 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def observation_rows(table: Table, plan: Plan | None = None, lang: str = "en") -> list[dict]:
-    """Observation rows with names and units from the plan and coded words in ``lang``."""
+def observation_rows(
+    table: Table, plan: Plan | None = None, lang: str = "en", censor_in_value: bool = True
+) -> list[dict]:
+    """Observation rows with names and units from the plan and coded words in ``lang``.
+
+    A censored value is the text ``>25`` (``censor_in_value``, for CSV and Excel), else
+    the number with a ``censor`` column beside it (JSON)."""
     inds = {i.key: i for i in plan.indicators} if plan is not None else {}
     out = []
     cols = set(table.columns)
+    columns = list(OBSERVATION_COLUMNS)
+    if not censor_in_value and "censor" in cols:
+        columns.insert(columns.index("value") + 1, "censor")
     for r in table.rows():
         ind = inds.get(r["indicator"])
-        row = {c: _cell(r.get(c)) for c in OBSERVATION_COLUMNS if c in cols}
+        row = {c: _cell(r.get(c)) for c in columns if c in cols}
+        censor = r.get("censor") or ""
+        if censor_in_value and censor and row.get("value") is not None:
+            row["value"] = format_value(row["value"], censor)
         row["name"] = ind.name.get(lang) if ind else ""
         row["unit"] = ind.unit if ind else r.get("unit", "")
         if row.get("approved_at") is not None and "approved_at" in row:
@@ -157,7 +175,7 @@ def observation_rows(table: Table, plan: Plan | None = None, lang: str = "en") -
         for c in ("status", "flags", "state"):
             if c in row and row[c] is not None:
                 row[c] = label(c, row[c], lang)
-        out.append({c: row.get(c) for c in OBSERVATION_COLUMNS if c in row})
+        out.append({c: row.get(c) for c in columns if c in row})
     return out
 
 
@@ -204,7 +222,7 @@ def export_observations(
 ) -> bytes:
     """Observations (e.g. ``Store.observations()``) as CSV, Excel or JSON in ``lang``."""
     _check(fmt, lang)
-    rows = observation_rows(table, plan, lang)
+    rows = observation_rows(table, plan, lang, censor_in_value=fmt != "json")
     columns = [c for c in OBSERVATION_COLUMNS if not rows or c in rows[0]]
     return write_table(rows, columns, fmt, lang, sheet="observations" if lang == "en" else "观测值")
 
@@ -226,6 +244,8 @@ def evaluation_rows(
             r["reason"] = t(REASON, r["reason"], lang)
         if r.get("trend"):
             r["trend"] = t(TREND, r["trend"], lang)
+        if r.get("nature"):
+            r["nature"] = t(NATURE, r["nature"], lang)
     return rows
 
 

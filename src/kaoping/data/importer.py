@@ -5,8 +5,10 @@ The store (:meth:`kaoping.store.Store.import_file`) supplies the current state a
 the accepted rows in one transaction; this module decides, and writes nothing.
 
 Error codes (row, column): ``unknown-indicator``, ``qualitative``, ``unknown-area``,
-``bad-year``, ``year-outside-plan``, ``not-a-number``, ``wrong-unit``, ``out-of-range``,
-``bad-status``, ``bad-flag``, ``bad-text``, ``duplicate``, ``permission``, ``locked``; for
+``bad-year``, ``year-outside-plan``, ``not-a-number``, ``bad-censor`` (a value written as
+a bound in a form not accepted, e.g. ``>>5``), ``previous-basis-without-break``,
+``wrong-unit``, ``out-of-range``, ``bad-status``, ``bad-flag``, ``bad-text``,
+``duplicate``, ``permission``, ``locked``; for
 the file: ``missing-column``, ``empty-file``, ``bad-file`` (also an unclosed quote, with its
 row and column), ``formula`` (a formula cell without a saved value).
 Warning codes (need a comment): ``jump``, ``off-track``.
@@ -359,6 +361,8 @@ class CellState:
     flags: str = ""
     source: str = ""
     note: str = ""
+    censor: str = ""
+    previous_basis: float | None = None
 
 
 @dataclass
@@ -376,7 +380,15 @@ def _same(rec: dict[str, Any], cur: CellState) -> bool:
         return False
     if rec["status"] != cur.status or rec.get("flags", "") != cur.flags:
         return False
+    if rec.get("censor", "") != (cur.censor or ""):
+        return False  # 25 and >25 are different values
+    if rec.get("previous_basis") != _opt_float(cur.previous_basis):
+        return False
     return all(not rec.get(f) or rec[f] == getattr(cur, f) for f in ("source", "note"))
+
+
+def _opt_float(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
 def check_import(
@@ -431,11 +443,19 @@ def check_import(
             "area": rec["area"],
             "year": rec["year"],
             "new": rec["value"],
+            "new_censor": rec.get("censor", ""),
         }
+        old_censor = (cur.censor or "") if cur is not None and cur.value is not None else ""
         if cur is not None and _same(rec, cur):
             counts["unchanged"] += 1
             report.changes.append(
-                {**base, "change": "unchanged", "old": cur.value, "old_revision": cur.revision}
+                {
+                    **base,
+                    "change": "unchanged",
+                    "old": cur.value,
+                    "old_censor": old_censor,
+                    "old_revision": cur.revision,
+                }
             )
             continue
         if cur is not None and cur.locked:
@@ -457,6 +477,7 @@ def check_import(
                 **base,
                 "change": kind,
                 "old": cur.value if cur is not None else None,
+                "old_censor": old_censor,
                 "old_revision": cur.revision if cur is not None else None,
             }
         )
@@ -468,7 +489,9 @@ def check_import(
     if progress is not None:
         progress(0.8)
     if off_track and changed_recs and approved is not None:
-        warnings += _off_track(plan, approved, changed_recs)
+        from .off_track import off_track_warnings
+
+        warnings += off_track_warnings(plan, approved, changed_recs)
     if progress is not None:
         progress(1.0)
     seen: set[tuple[int, str]] = set()
@@ -527,76 +550,3 @@ def _jumps(
                 )
             )
     return out
-
-
-def _off_track(plan: Plan, approved: Table, changed: list[dict[str, Any]]) -> list[ImportWarning]:
-    """Rows that turn an indicator lagging or regressing (evaluating with and without them)."""
-    import numpy as np
-
-    from ..engine.compile import compile_plan
-    from ..engine.evaluate import evaluate
-    from ..engine.options import Options
-    from ..engine.table import Table
-
-    cells: dict[Cell, float] = {
-        (i, a, int(y)): float(v)
-        for i, a, y, v in zip(
-            approved["indicator"].tolist(),
-            approved["area"].tolist(),
-            approved["year"].tolist(),
-            approved["value"].tolist(),
-            strict=True,
-        )
-    }
-    before = Table({k: approved[k] for k in ("indicator", "area", "year", "value")})
-    for r in changed:
-        cells[(r["indicator"], r["area"], r["year"])] = r["value"]
-    keys = list(cells)
-    after = Table(
-        {
-            "indicator": np.array([k[0] for k in keys], dtype=object),
-            "area": np.array([k[1] for k in keys], dtype=object),
-            "year": np.array([k[2] for k in keys], dtype=np.int64),
-            "value": np.array(list(cells.values()), dtype=float),
-        }
-    )
-    cp = compile_plan(plan)
-    opts = Options.from_plan(plan)
-    years = sorted({min(max(r["year"], plan.base_year), plan.period.end) for r in changed})
-    rows_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in changed:
-        rows_of.setdefault((r["indicator"], r["area"]), []).append(r)
-    out = []
-    for y in years:
-        st0 = _statuses(evaluate(plan, before, y, opts, compiled=cp))
-        st1 = _statuses(evaluate(plan, after, y, opts, compiled=cp))
-        for key, s1 in st1.items():
-            if s1 not in OFF_TRACK or st0.get(key) in OFF_TRACK or key not in rows_of:
-                continue
-            mine = [r for r in rows_of[key] if r["year"] <= y]
-            if not mine:
-                continue
-            r = max(mine, key=lambda r: r["year"])
-            if min(max(r["year"], plan.base_year), plan.period.end) != y:
-                continue  # reported for the year of the row that does it
-            was = st0.get(key, "no_data")
-            out.append(
-                ImportWarning(
-                    r["row"],
-                    "value",
-                    "off-track",
-                    f"with this value {key[0]} {key[1]} becomes {s1.replace('_', ' ')} as of "
-                    f"{y} (was {was.replace('_', ' ')}); explain it in a comment",
-                )
-            )
-    return out
-
-
-def _statuses(ev: Any) -> dict[tuple[str, str], str]:
-    t = ev.indicator_table
-    return {
-        (i, a): s
-        for i, a, s in zip(
-            t["indicator"].tolist(), t["area"].tolist(), t["status"].tolist(), strict=True
-        )
-    }

@@ -1,8 +1,11 @@
 """Observation tables: reading a CSV file against a plan, all or nothing.
 
 An observation is (indicator, area, year, value) with its unit, status, source and note.
-The engine needs only the first four columns; the rest travel with the data so that
-every value keeps its source.
+The engine needs the first four columns and reads three more when given: ``censor``
+(``>``/``<`` for a value written as a bound, ``>25`` or ``0.5以下``; else empty), ``break``
+(the row is flagged ``break``: the first value on a new statistical basis) and
+``previous_basis`` (the same year's value on the old basis; NaN when not given). The rest
+travel with the data so that every value keeps its source.
 """
 
 from __future__ import annotations
@@ -15,18 +18,28 @@ from typing import TYPE_CHECKING
 
 from ..engine.table import Table
 from ..errors import DataError, Problem, UsageError
-from .cells import NumberError, parse_number, parse_year, text_problem, unescape_formula
+from .cells import (
+    CENSORS,
+    NumberError,
+    parse_number,
+    parse_value,
+    parse_year,
+    text_problem,
+    unescape_formula,
+)
 
 if TYPE_CHECKING:
     from ..plan.model import Plan
 
 COLUMNS = ["indicator", "area", "year", "value"]
 META = ["unit", "status", "source", "note", "scope", "derived", "flags"]
+OPTIONAL = ["previous_basis"]  # numbers a row may carry besides its value
 ALIASES = {"key": "indicator", "indicator_key": "indicator", "region": "area"}
 STATUSES = ("final", "provisional")
 # the longest text accepted per column, as the API's limits (other columns are not stored)
 TEXT_LIMITS = {
-    **dict.fromkeys(("indicator", "area", "year", "value", "unit", "status", "flags"), 200),
+    **dict.fromkeys(("indicator", "area", "year", "value", "censor", "previous_basis"), 200),
+    **dict.fromkeys(("unit", "status", "flags"), 200),
     **dict.fromkeys(("source", "note", "comment", "derived", "scope"), 4000),
 }
 
@@ -45,6 +58,11 @@ def _table(records: list[dict]) -> Table:
         "year": np.array([r["year"] for r in records], dtype=np.int64),
         "value": np.array([r["value"] for r in records], dtype=float),
     }
+    cols["censor"] = np.array([r.get("censor", "") for r in records], dtype=object)
+    cols["break"] = np.array([is_break(r.get("flags", "")) for r in records], dtype=bool)
+    cols["previous_basis"] = np.array(
+        [r.get("previous_basis", math.nan) for r in records], dtype=float
+    )
     for m in ("status", *META[2:], "row"):
         cols[m] = np.array([r.get(m, "") for r in records], dtype=object)
     return Table(cols)
@@ -94,6 +112,11 @@ FLAGS = ("estimated", "imputed", "break")
 def parse_flags(text: str) -> list[str]:
     """Flags written as ``estimated, break`` (commas, semicolons or spaces between)."""
     return [f for f in re.split(r"[\s,;|]+", text.strip().lower()) if f]
+
+
+def is_break(flags: str | None) -> bool:
+    """Whether flags (as written or as stored) include ``break``."""
+    return bool(flags) and "break" in parse_flags(str(flags))
 
 
 class RowChecker:
@@ -165,12 +188,36 @@ class RowChecker:
                 f"{year} is outside plan {plan.id}: years {lo}–{hi} are accepted",
             )
             ok = False
+        censor = ""
+        given = r.get("censor") or ""  # a file exported as JSON has the censor beside the value
+        if given and given not in CENSORS:
+            bad(n, "censor", "bad-censor", f"censor {given!r} is not > or < (or empty)")
+            ok = False
+        elif given and isinstance(r.get("value"), str) and r["value"][:1] not in CENSORS:
+            r["value"] = given + r["value"]
         try:
-            value = parse_number(r.get("value") or "")
+            value, censor = parse_value(r.get("value") or "")
         except NumberError as e:
-            bad(n, "value", "not-a-number", str(e))
+            bad(n, "value", e.code, str(e))
             ok = False
             value = math.nan
+        previous = math.nan
+        if r.get("previous_basis"):
+            try:
+                previous = parse_number(r["previous_basis"])
+            except NumberError as e:
+                bad(n, "previous_basis", "not-a-number", f"previous_basis: {e}")
+                ok = False
+            else:
+                if not is_break(r.get("flags")):
+                    bad(
+                        n,
+                        "previous_basis",
+                        "previous-basis-without-break",
+                        "previous_basis is the value on the old basis at a break: flag the "
+                        "row break, or leave previous_basis empty",
+                    )
+                    ok = False
         unit = r.get("unit")
         if ok and unit and unit != units[key]:
             bad(
@@ -182,22 +229,13 @@ class RowChecker:
             ok = False
         b = self.bounds.get(key)
         if ok and b is not None:
-            if b.min is not None and value < b.min:
-                bad(
-                    n,
-                    "value",
-                    "out-of-range",
-                    f"{value:g} is below the minimum {b.min:g} for {key}",
-                )
-                ok = False
-            elif b.max is not None and value > b.max:
-                bad(
-                    n,
-                    "value",
-                    "out-of-range",
-                    f"{value:g} is above the maximum {b.max:g} for {key}",
-                )
-                ok = False
+            for col, x in (("value", value), ("previous_basis", previous)):
+                if b.min is not None and x < b.min:
+                    bad(n, col, "out-of-range", f"{x:g} is below the minimum {b.min:g} for {key}")
+                    ok = False
+                elif b.max is not None and x > b.max:
+                    bad(n, col, "out-of-range", f"{x:g} is above the maximum {b.max:g} for {key}")
+                    ok = False
         status = r.get("status") or "final"
         if status not in STATUSES:
             bad(n, "status", "bad-status", f"status {status!r} is not one of {', '.join(STATUSES)}")
@@ -228,6 +266,10 @@ class RowChecker:
             return None
         self.seen[ident] = n
         rec = {"indicator": key, "area": area, "year": year, "value": value, "status": status}
+        if censor:
+            rec["censor"] = censor
+        if not math.isnan(previous):
+            rec["previous_basis"] = previous
         for m in ("source", "note", "scope", "derived", "flags"):
             if r.get(m):
                 rec[m] = r[m]

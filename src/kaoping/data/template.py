@@ -1,8 +1,10 @@
 """The Excel template a department fills in: its indicators, the years due, one row each.
 
 Sheet ``data`` has the columns the importer reads (indicator, area, year, value, unit,
-status, flags, source, note) plus the indicator's name for reading; ``value`` carries a
-data validation from the indicator's bounds. Sheet ``indicators`` lists each indicator's
+status, flags, previous_basis, source, note) plus the indicator's name for reading;
+``value`` carries a data validation from the indicator's bounds that warns but accepts a
+bound written as text (``>25``, ``0.5以下``); ``previous_basis`` is for a row flagged
+``break`` (the same year's value on the old basis). Sheet ``indicators`` lists each indicator's
 key, names, unit, definition and bounds. A filled template imports back as it is; rows
 left without a value are skipped.
 """
@@ -29,6 +31,7 @@ DATA_COLUMNS = [
     "unit",
     "status",
     "flags",
+    "previous_basis",
     "source",
     "note",
 ]
@@ -116,6 +119,7 @@ def department_template(
                         ind.unit,
                         "final",
                         "",
+                        None,
                         "",
                         "",
                     ],
@@ -142,13 +146,17 @@ def department_template(
             f"{ind.key}: a number"
             + (f" from {lo:g}" if lo is not None else "")
             + (f" to {hi:g}" if hi is not None else "")
+            + "; a value known only as a bound is written >25 or <0.5 (超过25, 25以上, 0.5以下)"
         )
+        # a warning, not a stop: a bound is text (">25"), which the importer reads and checks
+        dv.errorStyle = "warning"
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(f"{value_col}{first}:{value_col}{row - 1}")
         status_dv.add(f"H{first}:H{row - 1}")
     ws.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHIJK", (24, 20, 28, 12, 8, 14, 12, 12, 12, 30, 30), strict=True):
+    widths = (24, 20, 28, 12, 8, 14, 12, 12, 12, 14, 30, 30)
+    for col, width in zip("ABCDEFGHIJKL", widths, strict=True):
         ws.column_dimensions[col].width = width
 
     info = wb.create_sheet("indicators")

@@ -26,8 +26,10 @@ REF_VALUE, REF_CHANGE, REF_GROWTH = 0, 1, 2
 # which bound a reference sets
 SIDE_LO, SIDE_HI, SIDE_BOTH = 1, 2, 3
 # indicator kinds
-K_TARGET, K_EVERY_YEAR, K_QUALITATIVE, K_MONITOR = 0, 1, 2, 3
-KIND_NAMES = ("target", "every_year", "qualitative", "monitoring")
+K_TARGET, K_EVERY_YEAR, K_QUALITATIVE, K_MONITOR, K_SCHEDULE = 0, 1, 2, 3, 4
+KIND_NAMES = ("target", "every_year", "qualitative", "monitoring", "schedule")
+# what an indicator's observations are: levels, or annual growth (+1) or decline (-1) rates
+OBSERVED = {"level": 0, "growth": 1, "decline": -1}
 MEASURE_NAMES = ("level", "change", "change", "growth")
 
 
@@ -157,10 +159,28 @@ class CompiledPlan:
     # the indicator's own dead-band (NaN: the plan's), absolute or relative (percent)
     deadband_abs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     deadband_rel: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # binding / anticipatory ('' when the plan does not say)
+    nature: list[str] = field(default_factory=list)
+    # +1: observations are annual growth rates, -1: decline rates, 0: levels
+    rate: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    # values before a break are spliced by a shift (True) or a ratio (False)
+    rebase_shift: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # the schedule (年度目标): slot k holds each indicator's k-th entry by year, with its text
+    schedule: list[TargetArrays] = field(default_factory=list)
+    schedule_text: list[list[str]] = field(default_factory=list)
+    # the second and later conditions of an all-of final target, with their "early" flags
+    conditions: list[TargetArrays] = field(default_factory=list)
+    conditions_early: list[np.ndarray] = field(default_factory=list)
+    # the text of every condition of the final target, per indicator
+    condition_text: list[list[str]] = field(default_factory=list)
 
     @property
     def n(self) -> int:
         return len(self.keys)
+
+    @property
+    def has_rates(self) -> bool:
+        return bool(self.rate.any())
 
 
 def compile_plan(plan: Plan) -> CompiledPlan:
@@ -195,6 +215,14 @@ def compile_plan(plan: Plan) -> CompiledPlan:
     final = TargetArrays(n)
     every = TargetArrays(n)
     ref_years: set[int] = set()
+    n_sched = max([len(ind.schedule) for ind in inds] + [0])
+    sched = [TargetArrays(n) for _ in range(n_sched)]
+    sched_text = [[""] * n for _ in range(n_sched)]
+    n_cond = max([len(q[-1].conditions) for q in quant if q] + [1])
+    conds = [TargetArrays(n) for _ in range(n_cond - 1)]
+    conds_early = [np.zeros(n, bool) for _ in range(n_cond - 1)]
+    cond_text: list[list[str]] = []
+    rate = np.array([OBSERVED[ind.observed] for ind in inds], np.int8)
 
     for i, ind in enumerate(inds):
         tol_of = lambda spec: spec.tolerance_value or default_tol  # noqa: E731
@@ -206,6 +234,19 @@ def compile_plan(plan: Plan) -> CompiledPlan:
             if last.parsed.ref_year is not None:
                 ref_years.add(last.parsed.ref_year)
             early[i] = _can_be_early(last, final, i)
+            for c, cond in enumerate(last.conditions[1:]):
+                conds[c].set(i, cond, last.year, tol_of(last), index)
+                conds_early[c][i] = _can_be_early(last, conds[c], i)
+                if cond.ref_year is not None:
+                    ref_years.add(cond.ref_year)
+        cond_text.append(
+            [str(c) for c in quant[i][-1].conditions] if quant[i] and quant[i][-1].all else []
+        )
+        for k, entry in enumerate(ind.scheduled):
+            sched[k].set(i, entry.parsed, entry.year, tol_of(entry), index)
+            sched_text[k][i] = entry.expr
+            if entry.parsed.ref_year is not None:
+                ref_years.add(entry.parsed.ref_year)
         ev = [t for t in ind.quantitative if t.parsed.every_year]  # type: ignore[union-attr]
         if ev:
             spec = ev[-1]
@@ -216,21 +257,25 @@ def compile_plan(plan: Plan) -> CompiledPlan:
             kind[i] = K_TARGET
         elif ev:
             kind[i] = K_EVERY_YEAR
+        elif ind.schedule:
+            kind[i] = K_SCHEDULE
         elif ind.targets:
             kind[i] = K_QUALITATIVE
         else:
             kind[i] = K_MONITOR
         d = {"up": 1, "down": -1}.get(ind.direction or "", 0)
-        if d == 0 and quant[i]:
-            t = quant[i][-1].parsed
-            c = t.condition  # type: ignore[union-attr]
+        decisive = quant[i][-1].parsed if quant[i] else None
+        if decisive is None and not ev and ind.schedule:
+            decisive = ind.scheduled[-1].parsed
+        if d == 0 and decisive is not None:
+            c = decisive.condition
             if isinstance(c, Compare) and c.op in (">", ">="):
                 d = 1
             elif isinstance(c, Compare) and c.op in ("<", "<="):
                 d = -1
         direction[i] = d
         geometric[i] = ind.path == "geometric"
-        scorable = kind[i] in (K_TARGET, K_EVERY_YEAR)
+        scorable = kind[i] in (K_TARGET, K_EVERY_YEAR, K_SCHEDULE)
         weight[i] = ind.weight if (ind.scored and scorable) else 0.0
         group[i] = gindex.get(ind.group, 0)
         for tag in ind.tags:
@@ -278,6 +323,14 @@ def compile_plan(plan: Plan) -> CompiledPlan:
         every_early=every_early,
         deadband_abs=db_abs,
         deadband_rel=db_rel,
+        nature=[ind.nature or "" for ind in inds],
+        rate=rate,
+        rebase_shift=np.array([ind.rebase == "shift" for ind in inds], bool),
+        schedule=sched,
+        schedule_text=sched_text,
+        conditions=conds,
+        conditions_early=conds_early,
+        condition_text=cond_text,
     )
 
 

@@ -14,19 +14,59 @@ from .table import column
 
 @dataclass
 class Cube:
+    """The observations as (indicator, area, year) arrays.
+
+    ``values`` are the observed values (after :func:`kaoping.engine.series.prepare`: spliced
+    onto the newest basis at breaks); ``level`` the series that change and growth are measured
+    on (the chained index of a rate indicator, else ``values`` itself). ``censor`` is +1 for a
+    lower bound (``>25``), -1 for an upper bound, 0 otherwise; ``brk`` marks the first value on
+    a new statistical basis and ``prev`` that year's value on the old basis (NaN: not given).
+    """
+
     values: np.ndarray  # (I, A, Y) float, NaN where missing
     areas: list[str]
     y0: int  # year of index 0
+    censor: np.ndarray | None = None  # (I, A, Y) int8, None: no censored value
+    brk: np.ndarray | None = None  # (I, A, Y) bool, None: no break
+    prev: np.ndarray | None = None  # (I, A, Y) float, None: no previous-basis value
+    level: np.ndarray | None = None  # set by series.prepare; None: the same as values
+    # set by series.prepare, per (I, A): the latest break (year index, -1 none), the latest
+    # break without a previous-basis value (the comparable stretch starts there), and
+    # whether the values before the latest break were spliced onto the new basis
+    break_idx: np.ndarray | None = None
+    restart_idx: np.ndarray | None = None
+    rebased: np.ndarray | None = None
+    unlinked: np.ndarray | None = None  # (I, A, Y): breaks without a previous-basis value
+    # per (I, A, Y): the factor and the shift that put a value of that year onto the newest
+    # basis (None: nothing spliced); the plan's own baseline is spliced with them
+    splice_mult: np.ndarray | None = None
+    splice_add: np.ndarray | None = None
 
     @property
     def years(self) -> np.ndarray:
         return np.arange(self.y0, self.y0 + self.values.shape[2])
 
+    @property
+    def lev(self) -> np.ndarray:
+        return self.values if self.level is None else self.level
+
 
 def _codes(values: np.ndarray, index: dict[str, int]) -> np.ndarray:
-    """Map labels to codes (-1 for unknown labels): one hash lookup per row."""
-    get = index.get
-    return np.fromiter((get(v, -1) for v in values.tolist()), dtype=np.int64, count=len(values))
+    """Map labels to codes (-1 for unknown labels).
+
+    Observations come in runs of one label (indicator by indicator, area by area): every
+    row is compared with the one before it in one array operation, and only the first row
+    of each run is looked up in ``index``; its code is repeated over the run. Data in no
+    order at all cost one lookup per row, in NumPy's loop rather than Python's."""
+    values = np.asarray(values)
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    head = np.ones(n, dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    codes = np.frompyfunc(index.get, 2, 1)(values[starts], -1).astype(np.int64)
+    return np.repeat(codes, np.diff(starts, append=n))
 
 
 def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
@@ -80,7 +120,60 @@ def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
             "pass one value per indicator, area and year"
         )
     cube.ravel()[flat] = vals
-    return Cube(cube, areas, y0)
+    out = Cube(cube, areas, y0)
+    censor = _censor_codes(column(obs, "censor"), keep)
+    if censor is not None and censor.any():
+        out.censor = np.zeros(cube.shape, np.int8)
+        out.censor.ravel()[flat] = censor
+    brk = _break_flags(obs, keep)
+    if brk is not None and brk.any():
+        out.brk = np.zeros(cube.shape, bool)
+        out.brk.ravel()[flat] = brk
+        prev = _floats(column(obs, "previous_basis"), keep)
+        if prev is not None and (~np.isnan(prev) & brk).any():
+            out.prev = np.full(cube.shape, np.nan)
+            out.prev.ravel()[flat] = np.where(brk, prev, np.nan)
+    return out
+
+
+def _censor_codes(col: np.ndarray | None, keep: np.ndarray) -> np.ndarray | None:
+    """'>' (also '>=', '≥') as +1, a lower bound; '<' ('<=', '≤') as -1; else 0."""
+    if col is None:
+        return None
+    c = np.char.strip(np.asarray(col, dtype=object)[keep].astype(str))
+    lower = np.isin(c, (">", ">=", "≥"))
+    upper = np.isin(c, ("<", "<=", "≤"))
+    return np.where(lower, 1, np.where(upper, -1, 0)).astype(np.int8)
+
+
+_TRUE = ("True", "true", "TRUE", "1", "1.0", "yes")
+_NONE = ("", "None", "nan", "NaN", "<NA>", "NA")
+
+
+def _break_flags(obs: Any, keep: np.ndarray) -> np.ndarray | None:
+    """The ``break`` column (true, 1, 'true', 'yes'), or a ``flags`` column naming 'break'."""
+    col = column(obs, "break")
+    if col is not None:
+        c = np.asarray(col)[keep]
+        if c.dtype == bool:
+            return c
+        return np.isin(np.char.strip(c.astype(object).astype(str)), _TRUE)
+    flags = column(obs, "flags")
+    if flags is None:
+        return None
+    text = np.asarray(flags, dtype=object)[keep].astype(str)
+    return np.char.find(text, "break") >= 0
+
+
+def _floats(col: np.ndarray | None, keep: np.ndarray) -> np.ndarray | None:
+    """A column of numbers with None, NaN or '' for none, as floats with NaN."""
+    if col is None:
+        return None
+    c = np.asarray(col)[keep]
+    if c.dtype.kind in "fiub":
+        return c.astype(float)
+    text = np.char.strip(c.astype(object).astype(str))
+    return np.where(np.isin(text, _NONE), "nan", text).astype(float)
 
 
 def take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -106,16 +199,22 @@ def latest_index(values: np.ndarray) -> np.ndarray:
 
 
 def baseline(
-    cp: CompiledPlan, cube: Cube, window: int
+    cp: CompiledPlan,
+    cube: Cube,
+    window: int,
+    values: np.ndarray | None = None,
+    plan_given: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Baseline value, its year index and whether it was taken from a nearby year.
 
-    The plan's own baseline wins (it applies to the plan's default area); otherwise the
-    observation in the base year; otherwise the nearest within ``window`` years, the
-    earlier one first.
+    The plan's own baseline wins (it applies to the plan's default area, and to the
+    indicators ``plan_given`` marks, by default all); otherwise the observation in the base
+    year of ``values`` (by default the cube's values); otherwise the nearest within ``window``
+    years, the earlier one first. A plan baseline before a series break is spliced onto the
+    new basis like the observations of its year.
     """
-    v = cube.values
-    n_i, n_a, _ = v.shape
+    v = cube.values if values is None else values
+    n_i, n_a, n_y = v.shape
     x0 = np.full((n_i, n_a), np.nan)
     t0 = np.full((n_i, n_a), -1, np.int64)
     offsets = [0]
@@ -130,7 +229,20 @@ def baseline(
         t0 = np.where(fill, idx, t0)
     nearby = (t0 >= 0) & (t0 != base_idx)
     given = ~np.isnan(cp.baseline_value)
-    x0[given, 0] = cp.baseline_value[given]
-    t0[given, 0] = cp.baseline_year[given] - cube.y0
+    if plan_given is not None:
+        given &= plan_given
+    if not given.any():
+        return x0, t0, nearby
+    gv = cp.baseline_value[given]
+    gy = cp.baseline_year[given] - cube.y0
+    ok = (gy >= 0) & (gy < n_y)
+    rows = np.flatnonzero(given)
+    safe = np.where(ok, gy, 0)
+    if cube.splice_mult is not None:
+        gv = np.where(ok, gv * cube.splice_mult[rows, 0, safe], gv)
+    if cube.splice_add is not None:
+        gv = np.where(ok, gv + cube.splice_add[rows, 0, safe], gv)
+    x0[given, 0] = gv
+    t0[given, 0] = gy
     nearby[given, 0] = False
     return x0, t0, nearby

@@ -62,13 +62,23 @@ def level_of(code: np.ndarray, m, t, xr, tr) -> np.ndarray:
 
 
 def reference_measure(
-    ta: TargetArrays, values: np.ndarray, t_idx: np.ndarray, tr_idx: np.ndarray
+    ta: TargetArrays,
+    values: np.ndarray,
+    t_idx: np.ndarray,
+    tr_idx: np.ndarray,
+    observed: np.ndarray | None = None,
 ) -> np.ndarray:
-    """factor · (the referenced indicator's value/change/growth over the same span) + offset."""
+    """factor · (the referenced indicator's value/change/growth over the same span) + offset.
+
+    ``values`` is the level series (the chained index of a rate indicator) that change and
+    growth are read on; ``value(KEY)`` reads ``observed`` (the published rate) when given.
+    """
     rows = ta.ref_idx
     x = take_rows(values, rows, t_idx)
     xr = take_rows(values, rows, tr_idx)
     kind = ta.ref_kind[:, None]
+    if observed is not None and observed is not values:
+        x = np.where(kind == REF_VALUE, take_rows(observed, rows, t_idx), x)
     code = np.select(
         [kind == REF_VALUE, kind == REF_CHANGE, kind == REF_GROWTH],
         [0, CHANGE_REL, GROWTH],
@@ -79,14 +89,18 @@ def reference_measure(
 
 
 def band(
-    ta: TargetArrays, values: np.ndarray, t_idx: np.ndarray, tr_idx: np.ndarray
+    ta: TargetArrays,
+    values: np.ndarray,
+    t_idx: np.ndarray,
+    tr_idx: np.ndarray,
+    observed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The target band per (i, a); a bound from another indicator is read at ``t_idx``."""
     shape = t_idx.shape
     lo = np.broadcast_to(ta.lo[:, None], shape).copy()
     hi = np.broadcast_to(ta.hi[:, None], shape).copy()
     if ta.has_ref.any():
-        rhs = reference_measure(ta, values, t_idx, tr_idx)
+        rhs = reference_measure(ta, values, t_idx, tr_idx, observed)
         lo, hi = bounds_from_reference(ta, rhs, lo, hi)
     return lo, hi
 
@@ -122,6 +136,22 @@ def inside(m, lo, hi, lo_strict, hi_strict, exact) -> np.ndarray:
         ok_hi = np.where(hi_strict, m < hi, m <= hi + tol_hi)
         ok_exact = np.abs(m - lo) <= tol
     return np.where(exact, ok_exact, ok_lo & ok_hi) & ~np.isnan(m)
+
+
+def inside_censored(m, lo, hi, lo_strict, hi_strict, exact, c) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a bound proves the band met, and whether the band holds at the bound.
+
+    ``c`` is +1 where the measure is a lower bound (the true value is above it), -1 where it
+    is an upper bound, 0 (or None for all) where it is the value. A lower bound at or above
+    ``lo`` proves ``>= lo`` and ``> lo``, but never a finite upper edge (nor ``==``).
+    """
+    if c is None:
+        ok = inside(m, lo, hi, lo_strict, hi_strict, exact)
+        return ok, ok
+    lower, upper = c > 0, c < 0
+    at = inside(m, lo, hi, lo_strict & ~lower, hi_strict & ~upper, exact)
+    unproven = (lower & (np.isfinite(hi) | exact)) | (upper & (np.isfinite(lo) | exact))
+    return at & ~unproven, at
 
 
 def base_edge(m0, lo, hi) -> np.ndarray:

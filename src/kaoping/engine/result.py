@@ -42,7 +42,11 @@ REASONS = (
     "some_years_failed",
     "data_too_old",
     "no_verdict",
+    "series_break",
 )
+
+# the natures of a target (约束性 / 预期性), in the order summaries list them; '' is unstated
+NATURES = ("binding", "anticipatory", "")
 
 
 @dataclass
@@ -53,10 +57,11 @@ class Evaluation:
     - ``milestone_table``: per indicator, area and milestone year: expected, observed, met;
     - ``constraint_table``: per every-year constraint, area and year: measure, band, held;
     - ``score_table``: per level (group, lens, overall), key and area: score, coverage, counts;
-    - ``step_table``: the plan's milestones (steps) with any recorded verdicts.
+    - ``step_table``: the plan's milestones (steps) with any recorded verdicts;
+    - ``schedule_table``: per scheduled year (年度目标), area: the year's target, value, held.
 
-    The properties ``indicators``, ``milestones``, ``constraints``, ``scores`` and
-    ``steps`` give the same tables as pandas DataFrames.
+    The properties ``indicators``, ``milestones``, ``constraints``, ``scores``, ``steps``
+    and ``schedule`` give the same tables as pandas DataFrames.
     """
 
     plan_id: str
@@ -69,6 +74,7 @@ class Evaluation:
     constraint_table: Table
     score_table: Table
     step_table: Table
+    schedule_table: Table = field(default_factory=lambda: Table({}))
     meta: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
@@ -90,6 +96,10 @@ class Evaluation:
     @cached_property
     def steps(self) -> pd.DataFrame:
         return self.step_table.to_pandas()
+
+    @cached_property
+    def schedule(self) -> pd.DataFrame:
+        return self.schedule_table.to_pandas()
 
     def _area(self, area: str | None) -> str:
         return area or self.areas[0]

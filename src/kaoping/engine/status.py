@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .compile import K_EVERY_YEAR, K_TARGET, CompiledPlan, TargetArrays
+from .compile import K_EVERY_YEAR, K_SCHEDULE, K_TARGET, CompiledPlan, TargetArrays
 from .measures import EPS, band, inside, measure
 
 if TYPE_CHECKING:
@@ -100,14 +100,20 @@ def year_reached(
     xr: np.ndarray,
     tr: np.ndarray,
     met: np.ndarray,
+    target: TargetArrays | None = None,
+    level: np.ndarray | None = None,
+    observed: np.ndarray | None = None,
 ) -> np.ndarray:
     """The first observed year (index) of the current run of years in which the final target
-    is met, ending at the latest year; NaN where the latest value does not meet it.
+    (or ``target``) is met, ending at the latest year; NaN where the latest value does not
+    meet it. ``level`` and ``observed`` are the series a bound from another indicator is read
+    on (by default ``values``).
 
     Years without a value neither break nor extend a run. One pass per year, vectorised over
     (indicator, area).
     """
-    F: TargetArrays = cp.final
+    F: TargetArrays = cp.final if target is None else target
+    level = values if level is None else level
     out = np.full(tl.shape, np.nan)
     rows = np.flatnonzero(met.any(axis=1))  # only indicators met somewhere need the history
     if rows.size == 0:
@@ -121,7 +127,7 @@ def year_reached(
         lo = np.empty(values.shape)
         hi = np.empty(values.shape)
         for y in range(n_y):  # a bound from another indicator is read year by year
-            lo[..., y], hi[..., y] = band(F, values, np.full(tl.shape, y), tr)
+            lo[..., y], hi[..., y] = band(F, level, np.full(tl.shape, y), tr, observed)
         lo, hi = lo[rows], hi[rows]
     else:
         lo, hi = F.lo[rows, None, None], F.hi[rows, None, None]
@@ -179,7 +185,9 @@ def apply_stale(cp: CompiledPlan, core: dict, as_of_idx: int, opts: Options) -> 
     status (``stale``, reason ``data_too_old``), no pace and no attainment, so it counts as
     missing. Its latest value and year, and the projection, stay."""
     tl = core["latest_year"]
-    judged = np.broadcast_to(np.isin(cp.kind, (K_TARGET, K_EVERY_YEAR))[:, None], tl.shape)
+    judged = np.broadcast_to(
+        np.isin(cp.kind, (K_TARGET, K_EVERY_YEAR, K_SCHEDULE))[:, None], tl.shape
+    )
     stale = judged & (tl >= 0) & (as_of_idx - tl > opts.max_data_age)
     core["status"] = np.where(stale, "stale", core["status"]).astype(object)
     core["reason"] = np.where(stale, "data_too_old", core["reason"]).astype(object)

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
-from .expr import ExprError, Target, parse_target
+from .checks_forms import RATE_FORMS, check_rate_condition, check_schedule, conditions
+from .expr import Target
 
 Found = tuple[tuple[Any, ...], str, str]
 
@@ -69,9 +70,10 @@ def _duplicates(items: list[tuple[int, dict]], name: str, field: str = "key") ->
             seen[k] = i
 
 
-def _targets(ind: dict) -> list[tuple[Any, dict]]:
-    """Targets of an indicator as (location step, spec) for both the list and mapping forms."""
-    t = ind.get("targets")
+def _targets(ind: dict, name: str = "targets") -> list[tuple[Any, dict]]:
+    """Targets (or schedule entries) of an indicator as (location step, spec) for both the list
+    and mapping forms."""
+    t = ind.get(name)
     if isinstance(t, list):
         return [(i, x) for i, x in enumerate(t) if isinstance(x, dict)]
     if isinstance(t, dict):
@@ -83,13 +85,6 @@ def _targets(ind: dict) -> list[tuple[Any, dict]]:
                 out.append((str(year), {"year": year, "expr": spec}))
         return out
     return []
-
-
-def _parsed(spec: dict) -> Target | None:
-    try:
-        return parse_target(spec["expr"]) if isinstance(spec.get("expr"), str) else None
-    except ExprError:
-        return None  # reported by the typed validation
 
 
 def check_plan(data: dict) -> list[Found]:
@@ -161,12 +156,23 @@ def check_plan(data: dict) -> list[Found]:
     dept_keys = _keys(data, "departments")
     ind_keys = _keys(data, "indicators")
     # indicators judged by verdicts only: they have no values another target could compare with
+    all_inds = data.get("indicators") if isinstance(data.get("indicators"), list) else []
     qualitative_keys = {
         ind.get("key")
-        for ind in (data.get("indicators") if isinstance(data.get("indicators"), list) else [])
+        for ind in all_inds
         if isinstance(ind, dict)
+        and isinstance(ind.get("key"), str)
         and _targets(ind)
-        and not any("expr" in spec for _, spec in _targets(ind))
+        and not _targets(ind, "schedule")
+        and not any("expr" in spec or "all" in spec for _, spec in _targets(ind))
+    }
+    # indicators whose observations are growth or decline rates
+    rate_keys = {
+        ind.get("key")
+        for ind in all_inds
+        if isinstance(ind, dict)
+        and isinstance(ind.get("key"), str)
+        and ind.get("observed") in RATE_FORMS
     }
 
     def unknown_tag(tag: Any) -> bool:
@@ -234,7 +240,8 @@ def check_plan(data: dict) -> list[Found]:
             add((*here, "goalposts"), "bad-goalposts", "goalposts worst and best are equal")
 
         targets = _targets(ind)
-        if ind.get("targets") in (None, [], {}) and ind.get("direction") is None:
+        schedule = _targets(ind, "schedule")
+        if ind.get("targets") in (None, [], {}) and not schedule and ind.get("direction") is None:
             add(
                 (*here, "direction"),
                 "direction-needed",
@@ -242,6 +249,8 @@ def check_plan(data: dict) -> list[Found]:
             )
         seen_years: dict[tuple[int, bool], Any] = {}
         unit = ind.get("unit")
+        rate = ind.get("observed") in RATE_FORMS
+        todo: list[tuple[Target, tuple[Any, ...], int | None]] = []
         for step, spec in targets:
             tloc = (*here, "targets", step)
             y = _int(spec.get("year"))
@@ -255,63 +264,66 @@ def check_plan(data: dict) -> list[Found]:
             if sy is not None and (not in_period(sy) or (y is not None and sy > y)):
                 msg = f"start year {sy} is outside {start}–{y}"
                 add((*tloc, "start"), "year-outside-period", msg)
-            t = _parsed(spec)
-            if t is None:
+            conds = conditions(spec)
+            if not conds:
                 continue
-            if t.ref_year is not None and y is not None and not 1900 <= t.ref_year < y:
-                add(
-                    (*tloc, "expr"),
-                    "reference-year",
-                    f"the target compares with {t.ref_year} ('vs {t.ref_year}'), "
-                    f"which is not a year before the target year {y}",
-                )
-            slot = (y, t.every_year)
+            every = conds[0][1].every_year
+            slot = (y, every)
             if y is not None and slot in seen_years:
                 add(
                     (*tloc, "year"),
                     "duplicate-target",
-                    f"two {'every-year ' if t.every_year else ''}targets for {y}",
+                    f"two {'every-year ' if every else ''}targets for {y}",
                 )
             seen_years[slot] = step
-            if t.uses_percent_level and unit != "%":
+            todo.extend((t, (*tloc, *suffix), y) for suffix, t in conds)
+        todo.extend((t, loc, y) for loc, t, y in check_schedule(schedule, here, start, end, out))
+        for t, loc, y in todo:
+            if t.ref_year is not None and y is not None and not 1900 <= t.ref_year < y:
                 add(
-                    (*tloc, "expr"),
-                    "percent-unit",
-                    f"the target is written in % but the unit is {unit!r}",
+                    loc,
+                    "reference-year",
+                    f"the target compares with {t.ref_year} ('vs {t.ref_year}'), "
+                    f"which is not a year before the target year {y}",
                 )
+            if t.uses_percent_level and unit != "%":
+                msg = f"the target is written in % but the unit is {unit!r}"
+                add(loc, "percent-unit", msg)
             for r in t.refs:
-                refs.setdefault(str(ind.get("key")), {}).setdefault(r.key, (*tloc, "expr"))
+                refs.setdefault(str(ind.get("key")), {}).setdefault(r.key, loc)
                 if ind_keys is None:
                     continue
                 if r.key not in ind_keys:
                     add(
-                        (*tloc, "expr"),
+                        loc,
                         "unknown-indicator",
                         f"the target refers to {r.key!r}, which is not an indicator of this plan",
                     )
                 elif r.key == ind.get("key"):
-                    msg = "a target cannot refer to its own indicator"
-                    add((*tloc, "expr"), "reference-cycle", msg)
+                    add(loc, "reference-cycle", "a target cannot refer to its own indicator")
                 elif r.key in qualitative_keys:
                     add(
-                        (*tloc, "expr"),
+                        loc,
                         "reference-qualitative",
                         f"the target refers to {r.key!r}, whose targets are all qualitative: "
                         "it has no values to compare with",
                     )
             if t.measure == "level" and not t.refs and bounds_ok:
-                _check_bounds(t, bounds, tloc, out)
+                _check_bounds(t, bounds, loc, out)
+            out.extend(check_rate_condition(t, loc, rate, rate_keys, ind.get("observed")))
         direction = ind.get("direction")
         if direction in ("up", "down"):
             for _, spec in targets:
-                t = _parsed(spec)
-                d = _target_direction(t) if t else None
+                d = next(
+                    (x for _, t in conditions(spec) if (x := _target_direction(t)) is not None),
+                    None,
+                )
                 if d is not None and d != direction:
                     add(
                         (*here, "direction"),
                         "direction-conflict",
-                        f"direction is {direction!r} but the target {spec.get('expr')!r} "
-                        f"asks to go {d}",
+                        f"direction is {direction!r} but the target "
+                        f"{spec.get('expr') or spec.get('all')!r} asks to go {d}",
                     )
                     break
 
@@ -409,7 +421,7 @@ def _check_bounds(t: Target, bounds: dict, loc: tuple, out: list[Found]) -> None
         if (isinstance(lo, (int, float)) and v < lo) or (isinstance(hi, (int, float)) and v > hi):
             out.append(
                 (
-                    (*loc, "expr"),
+                    loc,
                     "target-out-of-bounds",
                     f"the target value {v:g} lies outside the indicator's bounds [{lo}, {hi}]",
                 )

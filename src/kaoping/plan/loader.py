@@ -32,6 +32,8 @@ _CODES = {
     "bad_tolerance": "bad-tolerance",
     "bad_thresholds": "bad-thresholds",
     "target_form": "target-form",
+    "all_and_expr": "all-and-expr",
+    "bad_all": "bad-all",
     "too_short": "empty-list",
     "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range",
@@ -228,8 +230,10 @@ def _pydantic_problems(err: ValidationError, file: str, lines: dict[Loc, Any]) -
             number = isinstance(v, (int, float)) and not isinstance(v, bool)
             examples = f'">= {v}", "<= {v}" or "~ {v}"' if number else '">= 65"'
             msg = f"a target is an expression in quotes, not {_kind(v)}: write {examples}"
-        elif e["type"] == "bad_expression":
-            loc = (*loc, "expr")  # raised for the whole target; point at its expression
+        elif e["type"] in ("bad_expression", "bad_all"):
+            # raised for the whole target; point at its expression, or at the condition
+            index = (e.get("ctx") or {}).get("index")
+            loc = (*loc, "expr") if index is None else (*loc, "all", index)
         problems.append(_problem(code, msg, file, lines, loc))
     return problems
 

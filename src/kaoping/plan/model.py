@@ -69,18 +69,20 @@ def _number_or_text(schema: dict[str, Any], *names: str) -> None:
 
 
 def _indicator_schema(schema: dict[str, Any]) -> None:
-    """In the JSON Schema, allow the short form of targets: a mapping from year to target."""
-    prop = schema["properties"]["targets"]
-    listed = {k: v for k, v in prop.items() if k in ("type", "items")}
-    short = {
-        "type": "object",
-        "description": "short form: {YEAR: 'expression'} or {YEAR: {field: ...}}",
-        "propertyNames": {"pattern": "^[0-9]{4}$"},
-        "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "object"}]},
-    }
-    for k in listed:
-        del prop[k]
-    prop["anyOf"] = [listed, short]
+    """In the JSON Schema, allow the short form of targets and of the schedule: a mapping from
+    year to target."""
+    for name in ("targets", "schedule"):
+        prop = schema["properties"][name]
+        listed = {k: v for k, v in prop.items() if k in ("type", "items")}
+        short = {
+            "type": "object",
+            "description": "short form: {YEAR: 'expression'} or {YEAR: {field: ...}}",
+            "propertyNames": {"pattern": "^[0-9]{4}$"},
+            "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "object"}]},
+        }
+        for k in listed:
+            del prop[k]
+        prop["anyOf"] = [listed, short]
 
 
 class Period(_Model):
@@ -163,13 +165,41 @@ class Baseline(_Model):
     source: str | None = None
 
 
-class TargetSpec(_Model):
-    """One target of an indicator: a year and an expression, or a qualitative goal."""
+class _WithTolerance(_Model):
+    """A spec with a ``tolerance``: a number or a percentage, also given as a bare number."""
+
+    @field_validator("tolerance", mode="before", check_fields=False)
+    @classmethod
+    def _tol_number(cls, v: Any) -> Any:
+        return _tolerance_text(v)
+
+    @field_validator("tolerance", check_fields=False)
+    @classmethod
+    def _tol(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_tolerance(v)
+        return v
+
+    @property
+    def tolerance_value(self) -> Tolerance | None:
+        tol = getattr(self, "tolerance", None)
+        return parse_tolerance(tol) if tol is not None else None
+
+
+class TargetSpec(_WithTolerance):
+    """One target of an indicator: a year and an expression, an all-of list of expressions,
+    or a qualitative goal."""
 
     model_config = ConfigDict(json_schema_extra=lambda s: _number_or_text(s, "tolerance"))
 
     year: Year
     expr: str | None = Field(default=None, description="target expression, e.g. '>= 100000'")
+    all: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="all-of target: expressions on this indicator that must all be met, "
+        "e.g. ['growth >= 7% vs 2015', '>= 2.5']",
+    )
     qualitative: Text | None = None
     tolerance: str | None = Field(default=None, description="'2' absolute or '5%' relative")
     start: Year | None = Field(default=None, description="first year of an every-year constraint")
@@ -180,43 +210,106 @@ class TargetSpec(_Model):
     )
     text: Text | None = Field(default=None, description="the plan's own words for this target")
     _parsed: Target | None = PrivateAttr(default=None)
-
-    @field_validator("tolerance", mode="before")
-    @classmethod
-    def _tol_number(cls, v: Any) -> Any:
-        return _tolerance_text(v)
-
-    @field_validator("tolerance")
-    @classmethod
-    def _tol(cls, v: str | None) -> str | None:
-        if v is not None:
-            parse_tolerance(v)
-        return v
+    _conditions: tuple[Target, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _parse(self) -> TargetSpec:
-        if (self.expr is None) == (self.qualitative is None):
+        if self.expr is not None and self.all is not None:
             raise PydanticCustomError(
-                "target_form", "a target has either 'expr' or 'qualitative', exactly one"
+                "all_and_expr",
+                "a target has either 'expr' (one condition) or 'all' (a list of conditions), "
+                "not both: move the expression into the 'all' list",
+            )
+        given = sum(x is not None for x in (self.expr, self.all, self.qualitative))
+        if given != 1:
+            raise PydanticCustomError(
+                "target_form", "a target has either 'expr', 'all' or 'qualitative', exactly one"
             )
         if self.expr is not None:
-            try:
-                self._parsed = parse_target(self.expr)
-            except ExprError as e:
-                # formatted here: pydantic templates know no format specs such as !r
-                raise PydanticCustomError(
-                    "bad_expression", f"the target {self.expr!r} does not parse: {e}"
-                ) from None
+            self._parsed = _parse_expr(self.expr)
+            self._conditions = (self._parsed,)
+        if self.all is not None:
+            conditions = []
+            for j, text in enumerate(self.all):
+                t = _parse_expr(text, j)
+                if t.every_year:
+                    raise PydanticCustomError(
+                        "bad_all",
+                        f"the condition {text!r} is an every-year constraint; the conditions "
+                        "of 'all' are checked in the target's year: give the constraint as a "
+                        "target of its own",
+                        {"index": j},
+                    )
+                conditions.append(t)
+            self._conditions = tuple(conditions)
+            self._parsed = conditions[0]
         return self
 
     @property
     def parsed(self) -> Target | None:
-        """The parsed expression (None for a qualitative target)."""
+        """The parsed expression (None for a qualitative target); the first condition of an
+        all-of target."""
         return self._parsed
 
     @property
-    def tolerance_value(self) -> Tolerance | None:
-        return parse_tolerance(self.tolerance) if self.tolerance is not None else None
+    def conditions(self) -> tuple[Target, ...]:
+        """Every condition: one for an expression, each of ``all`` for an all-of target."""
+        return self._conditions
+
+    @property
+    def expression(self) -> str:
+        """The target as text: its expression, or its conditions joined by 'and'."""
+        if self.all is not None:
+            return " and ".join(self.all)
+        return self.expr or ""
+
+
+def _parse_expr(text: str, index: int | None = None) -> Target:
+    try:
+        return parse_target(text)
+    except ExprError as e:
+        # formatted here: pydantic templates know no format specs such as !r
+        what = "target" if index is None else "condition"
+        raise PydanticCustomError(
+            "bad_expression",
+            f"the {what} {text!r} does not parse: {e}",
+            None if index is None else {"index": index},
+        ) from None
+
+
+class ScheduleSpec(_WithTolerance):
+    """One year of an indicator's schedule (年度目标): the year and its target expression."""
+
+    model_config = ConfigDict(json_schema_extra=lambda s: _number_or_text(s, "tolerance"))
+
+    year: Year
+    expr: str = Field(description="the year's target expression, e.g. '>= 6'")
+    tolerance: str | None = Field(default=None, description="'2' absolute or '5%' relative")
+    text: Text | None = Field(default=None, description="the plan's own words for this year")
+    _parsed: Target | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _parse(self) -> ScheduleSpec:
+        self._parsed = _parse_expr(self.expr)
+        return self
+
+    @property
+    def parsed(self) -> Target:
+        assert self._parsed is not None
+        return self._parsed
+
+
+def _year_mapping(v: Any) -> Any:
+    """The short form {2020: ">= 100000", 2015: {...}} as a list of specs with their year."""
+    if isinstance(v, dict):
+        out = []
+        for year, spec in v.items():
+            if isinstance(spec, dict):
+                out.append({"year": year, **spec})
+            else:
+                out.append({"year": year, "expr": spec})
+        return out
+    return v
 
 
 def _indicator_extra(schema: dict[str, Any]) -> None:
@@ -248,6 +341,21 @@ class Indicator(_Model):
         description="noise band around the expected path: '0.2' absolute or '1%' relative; "
         "overrides methods.deadband",
     )
+    nature: Literal["binding", "anticipatory"] | None = Field(
+        default=None, description="binding (约束性) or anticipatory (预期性) target"
+    )
+    observed: Literal["level", "growth", "decline"] = Field(
+        default="level",
+        description="what each observation is: the level, or the year's growth or decline "
+        "rate in percent over the year before (chained into an index for growth and change)",
+    )
+    rebase: Literal["ratio", "shift"] = Field(
+        default="ratio",
+        description="how values before a series break are spliced onto the new basis",
+    )
+    schedule: list[ScheduleSpec] = Field(
+        default_factory=list, description="year-by-year targets (年度目标), checked year by year"
+    )
     targets: list[TargetSpec] = Field(default_factory=list)
     notes: Text | None = None
 
@@ -263,19 +371,20 @@ class Indicator(_Model):
             parse_tolerance(v)
         return v
 
-    @field_validator("targets", mode="before")
+    @field_validator("targets", "schedule", mode="before")
     @classmethod
     def _targets_mapping(cls, v: Any) -> Any:
         # short form: {2020: ">= 100000", 2015: {qualitative: {...}}}
-        if isinstance(v, dict):
-            out = []
-            for year, spec in v.items():
-                if isinstance(spec, dict):
-                    out.append({"year": year, **spec})
-                else:
-                    out.append({"year": year, "expr": spec})
-            return out
-        return v
+        return _year_mapping(v)
+
+    @property
+    def rate(self) -> bool:
+        """Whether the observations are annual growth or decline rates."""
+        return self.observed != "level"
+
+    @cached_property
+    def scheduled(self) -> list[ScheduleSpec]:
+        return sorted(self.schedule, key=lambda s: s.year)
 
     @cached_property
     def quantitative(self) -> list[TargetSpec]:
@@ -283,7 +392,7 @@ class Indicator(_Model):
 
     @property
     def is_qualitative(self) -> bool:
-        return bool(self.targets) and not self.quantitative
+        return bool(self.targets) and not self.quantitative and not self.schedule
 
 
 class StatusThresholds(_Model):

@@ -32,6 +32,20 @@ MEDIA_TYPES = {
 }
 
 
+def report_filename(plan_id: str, document: str, year: int, lang: str, fmt: str) -> str:
+    """The one name of a report file, the same from the web and the command line:
+    ``<plan>-<document>-<year>-<lang>.<ext>``, e.g.
+    ``zhengzhou-2009-2020-evaluation-2020-zh.pdf``."""
+    if fmt not in FORMATS:
+        raise UsageError(f"format {fmt!r}: choose html, pdf or xlsx")
+    return f"{plan_id}-{document}-{year}-{lang}.{fmt}"
+
+
+def document_filename(doc: dict, fmt: str) -> str:
+    """:func:`report_filename` of a built document."""
+    return report_filename(doc["plan_id"], doc["kind"], doc["year"], doc["lang"], fmt)
+
+
 def render(doc: dict, fmt: str) -> bytes:
     """The document as bytes in ``fmt`` (html, pdf or xlsx)."""
     if fmt == "html":
@@ -211,4 +225,7 @@ def assessment_from_store(
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     obs = store.observations(plan.id)
     prov = store_provenance(store, plan.id, obs, year=year, lang=lang, fmt=fmt, report="assessment")
-    return assessment_document(plan, data, lang, prov)
+    doc = assessment_document(plan, data, lang, prov)
+    doc.setdefault("plan_id", plan.id)
+    doc.setdefault("year", year)
+    return doc

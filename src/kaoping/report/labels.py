@@ -120,6 +120,32 @@ TREND = {
     "": {"en": "", "zh": ""},
 }
 
+#: an indicator's nature (指标属性) in the plan: binding (约束性) or anticipatory (预期性)
+NATURE = {
+    "binding": {"en": "binding", "zh": "约束性"},
+    "anticipatory": {"en": "anticipatory", "zh": "预期性"},
+}
+NATURE_ORDER = ("binding", "anticipatory")
+
+#: a censored value: what a source gives only as a bound ("{v}" is the number as shown)
+CENSOR = {
+    ">": {"en": "> {v}", "zh": "超过{v}"},
+    "<": {"en": "< {v}", "zh": "低于{v}"},
+}
+
+#: how a series break is handled (see docs/methods.md): the earlier values spliced onto the
+#: new basis with the old-basis value of the break year, or progress measured from the break
+BREAK = {
+    "spliced": {
+        "en": "earlier values spliced onto the new basis",
+        "zh": "此前数据已按新口径衔接",
+    },
+    "restarted": {
+        "en": "progress measured from the break (no old-basis value)",
+        "zh": "自口径调整年起重新计算进度（无原口径数值）",
+    },
+}
+
 WORDS = {
     "overall": {"en": "Overall", "zh": "总体"},
     "score": {"en": "score", "zh": "得分"},
@@ -170,6 +196,19 @@ WORDS = {
     },
     "legend": {"en": "What the statuses mean", "zh": "状态说明"},
     "stale_mark": {"en": "data too old", "zh": "数据过旧"},
+    "nature": {"en": "Nature", "zh": "指标属性"},
+    "all_natures": {"en": "all", "zh": "全部"},
+    "series_break": {"en": "Series break", "zh": "统计口径调整"},
+    "schedule": {"en": "Annual targets", "zh": "年度目标"},
+    "schedule_held": {"en": "{met} of {n} scheduled years met", "zh": "{n}个年度中{met}个达到目标"},
+    "bound_note": {
+        "en": "the latest value is a bound: judged with the bound",
+        "zh": "最新值为区间值：按界限值评价",
+    },
+    "nature_summary": {
+        "en": "{nature} targets: {lagging} of {n} lagging",
+        "zh": "{nature}指标：{n}项中{lagging}项滞后",
+    },
 }
 
 
@@ -182,6 +221,17 @@ def t(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
 
 def word(key: str, lang: str) -> str:
     return t(WORDS, key, lang)
+
+
+def censored_text(shown: str, censor: str | None, lang: str) -> str:
+    """A number as shown, with its bound: "> 25" (zh "超过25"); as it is when exact."""
+    if not censor or censor not in CENSOR or shown in ("", "—"):
+        return shown
+    return t(CENSOR, censor, lang).format(v=shown)
+
+
+def nature_label(nature: str | None, lang: str) -> str | None:
+    return t(NATURE, nature, lang) if nature else None
 
 
 def status_label(code: str, lang: str) -> str:

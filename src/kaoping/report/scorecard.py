@@ -11,12 +11,17 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .labels import (
+    BREAK,
+    CENSOR,
+    NATURE,
     PACE_BAND,
     REASON,
     STATUS,
     STATUS_ORDER,
     TREND,
+    censored_text,
     data_age_text,
+    nature_label,
     status_legend,
     t,
     word,
@@ -35,8 +40,11 @@ def _year(v: Any) -> int | None:
         return None
 
 
-def fmt_number(v: float | None, unit: str = "") -> str:
-    """A value for reading: thousands separators for large numbers, few decimals."""
+def fmt_number(v: float | None, unit: str = "", censor: str | None = "", lang: str = "en") -> str:
+    """A value for reading: thousands separators for large numbers, few decimals; a
+    censored value (``censor`` ``>`` or ``<``) with its bound: "> 25" (zh "超过25")."""
+    if censor:
+        return censored_text(fmt_number(v), censor, lang)
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     a = abs(v)
@@ -77,6 +85,83 @@ def reached_text(i: dict) -> str:
     return f"~{year}"
 
 
+def _text(v: Any) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def _censor(v: Any) -> str:
+    """The censor of a row ('>', '<'), '' for an exact value or none given."""
+    c = _text(v)
+    return c if c in CENSOR else ""
+
+
+def break_entry(r: dict, lang: str) -> dict | None:
+    """The latest series break up to the as-of year (row ``break_year``, ``rebased``), or
+    None (no break, or an evaluation without these columns)."""
+    year = _year(r.get("break_year"))
+    if not year:
+        return None
+    rebased = bool(r.get("rebased"))
+    how = "spliced" if rebased else "restarted"
+    return {"year": year, "rebased": rebased, "how": how, "label": t(BREAK, how, lang)}
+
+
+def schedule_entry(r: dict, lang: str) -> dict | None:
+    """How the year-by-year targets fared (rows ``schedule_years``: scheduled years with a
+    value checked, ``schedule_held``: of them met, ``schedule_met``: the latest checked
+    year met), or None (no schedule checked yet, or an evaluation without these columns)."""
+    n = number(r.get("schedule_years"))
+    if n is None or n <= 0:
+        return None
+    held = number(r.get("schedule_held"))
+    held_n = int(held) if held is not None else None
+    return {
+        "years": int(n),
+        "held": held_n,
+        "share": held_n / n if held_n is not None else None,
+        "latest_met": bool(r.get("schedule_met")),
+        "latest_year": _year(r.get("schedule_year")),
+        "text": word("schedule_held", lang).format(met=held_n, n=int(n))
+        if held_n is not None
+        else None,
+    }
+
+
+def conditions_entry(r: dict) -> dict | None:
+    """An all-of target's conditions (rows ``conditions``, ``conditions_met``,
+    ``condition_texts``), or None for a target of one expression."""
+    n = number(r.get("conditions"))
+    if n is None or n <= 1:
+        return None
+    texts = [x.strip() for x in _text(r.get("condition_texts")).split(";") if x.strip()]
+    met = number(r.get("conditions_met"))
+    return {"n": int(n), "met": int(met) if met is not None else None, "texts": texts}
+
+
+def natures_of(ev: Evaluation, area: str, lang: str) -> list[dict]:
+    """Per nature stated in the plan (binding, anticipatory): how many targets and how many
+    of them are off track, as the core counts them ("binding targets: 3 of 8 lagging")."""
+    from ..engine.summary import nature_summary
+
+    out = []
+    for nature, counts in nature_summary(ev, area).items():
+        if nature not in NATURE:
+            continue  # indicators whose nature the plan does not state
+        n, off = int(counts.get("total", 0)), int(counts.get("off_track", 0))
+        name = nature_label(nature, lang)
+        out.append(
+            {
+                "nature": nature,
+                "label": name,
+                "total": n,
+                "off_track": off,
+                "text": word("nature_summary", lang).format(nature=name, n=n, lagging=off),
+                "status_counts": {k: int(v) for k, v in counts.items() if k in STATUS},
+            }
+        )
+    return out
+
+
 def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "en") -> dict:
     """The evaluation of one area as nested, JSON-ready data in ``lang`` (en or zh)."""
     area = area or ev.areas[0]
@@ -97,10 +182,13 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             reason_label = data_age_text(latest_year, ev.as_of, lang)
         else:
             reason_label = t(REASON, reason, lang) if reason else None
+        nature = getattr(ind, "nature", None) or _text(r.get("nature")) or None
         return {
             "key": ind.key,
             "name": ind.name.get(lang),
             "unit": ind.unit,
+            "nature": nature,
+            "nature_label": nature_label(nature, lang),
             "headline": ind.headline,
             "articles": ind.articles,
             "kind": r["kind"],
@@ -114,7 +202,11 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
                 "value": number(r["base_value"]),
                 "nearby": bool(r["base_nearby"]),
             },
-            "latest": {"year": latest_year, "value": number(r["latest_value"])},
+            "latest": {
+                "year": latest_year,
+                "value": number(r["latest_value"]),
+                "censor": _censor(r.get("censor")),
+            },
             "data_age": data_age,
             "data_age_text": data_age_text(latest_year, ev.as_of, lang)
             if latest_year is not None
@@ -157,6 +249,9 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "reason_label": reason_label,
             "evidence": r["evidence"] or None,
             "weight_effective": number(r["weight_effective"]),
+            "series_break": break_entry(r, lang),
+            "schedule": schedule_entry(r, lang),
+            "conditions": conditions_entry(r),
         }
 
     st = ev.score_table
@@ -259,6 +354,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
         },
         "overall": score_of("overall", "overall"),
         "status_counts": status_counts,
+        "natures": natures_of(ev, area, lang),
         "groups": groups,
         "lenses": lenses,
         "steps": steps,
@@ -301,6 +397,9 @@ CSV_COLUMNS = [
     "status",
     "status_label",
     "reason",
+    # added later: kept at the end, so that the columns before stay where they were
+    "nature",
+    "latest_censor",
 ]
 
 
@@ -338,6 +437,8 @@ def scorecard_rows(card: dict) -> list[dict]:
                     "status": i["status"],
                     "status_label": i["status_label"],
                     "reason": i["reason"],
+                    "nature": i["nature"],
+                    "latest_censor": i["latest"]["censor"],
                 }
             )
     return out

@@ -14,11 +14,13 @@ from typing import IO, TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..data.importer import DEFAULT_JUMP, CellState, ImportReport, check_import, read_table
+from ..data.observations import parse_flags
 from ..engine.table import Table
 from ..errors import KaopingError, UsageError
 from .db import from_db, to_db
 from .errors import Conflict, NotFound
-from .observations import JOINED, REV_COLS, _latest_window, _obs_table, accepted_years
+from .frame import frame_columns, obs_table
+from .observations import JOINED, REV_COLS, _latest_window, accepted_years
 from .schema import decisions, import_jobs, imports, plans
 from .schema import observations as o
 from .schema import verdicts as v
@@ -84,32 +86,21 @@ class ImportsMixin:
             eff.c.flags,
             eff.c.source,
             eff.c.note,
+            eff.c.censor,
+            eff.c.previous_basis,
         ).where(eff.c.rn == 1)
-        for ind, area, year, value, status, flags, source, note in conn.execute(q):
+        for ind, area, year, value, status, flags, source, note, cen, prev in conn.execute(q):
             s = state[(ind, area, year)]
             s.value, s.status, s.flags, s.source, s.note = value, status, flags, source, note
+            s.censor, s.previous_basis = cen or "", prev
         return state
 
     def _approved_table(self: StoreBase, conn: sa.Connection, plan_id: str) -> Table:
         from .schema import decisions as d
 
         w = _latest_window((o.c.plan_id == plan_id) & (d.c.decision == "approved"))
-        q = sa.select(
-            w.c.indicator,
-            w.c.area,
-            w.c.year,
-            w.c.value,
-            w.c.status,
-            w.c.flags,
-            w.c.source,
-            w.c.note,
-            w.c.scope,
-            w.c.derived,
-            w.c.revision,
-            w.c.decision,
-            w.c.decided_at,
-        ).where(w.c.rn == 1)
-        return _obs_table(conn.execute(q).all())
+        q = sa.select(*frame_columns(w)).where(w.c.rn == 1)
+        return obs_table(conn.execute(q).all())
 
     def import_file(
         self: StoreBase,
@@ -203,6 +194,8 @@ class ImportsMixin:
                         "year": a.record["year"],
                         "revision": a.revision,
                         "value": a.record["value"],
+                        "censor": a.record.get("censor", ""),
+                        "previous_basis": a.record.get("previous_basis"),
                         "status": a.record["status"],
                         "flags": a.record.get("flags", ""),
                         "source": a.record.get("source", ""),
@@ -520,8 +513,10 @@ class ImportsMixin:
                     "year": int(r["year"]),
                     "revision": 1,
                     "value": float(r["value"]),
+                    "censor": r.get("censor") or "",
+                    "previous_basis": _none_if_nan(r.get("previous_basis")),
                     "status": r["status"] or "final",
-                    "flags": r.get("flags") or "",
+                    "flags": ",".join(sorted(set(parse_flags(r.get("flags") or "")))),
                     "source": r.get("source") or "",
                     "note": r.get("note") or "",
                     "scope": r.get("scope") or "",
@@ -569,6 +564,10 @@ class ImportsMixin:
             q = q.where(o.c.plan_id == plan_id)
         with self._read() as conn:
             return int(conn.execute(q).scalar_one())
+
+
+def _none_if_nan(v: Any) -> float | None:
+    return None if v is None or v != v else float(v)
 
 
 def _insert_many(

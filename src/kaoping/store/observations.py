@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +21,7 @@ from ..engine.table import Table
 from ..errors import DataError, UsageError
 from .db import from_db, to_db
 from .errors import Conflict, Locked, NotFound, ReasonRequired
+from .frame import frame_columns, obs_table, value_text
 from .schema import decisions as d
 from .schema import observations as o
 from .schema import unlocks as u
@@ -38,6 +38,8 @@ REV_COLS = [
     o.c.year,
     o.c.revision,
     o.c.value,
+    o.c.censor,
+    o.c.previous_basis,
     o.c.status,
     o.c.flags,
     o.c.source,
@@ -78,6 +80,8 @@ def revision_dict(r: Any, latest: int | None = None) -> dict[str, Any]:
         "year": r["year"],
         "revision": r["revision"],
         "value": r["value"],
+        "censor": r["censor"] or "",
+        "previous_basis": r["previous_basis"],
         "status": r["status"],
         "flags": [f for f in (r["flags"] or "").split(",") if f],
         "source": r["source"],
@@ -160,8 +164,15 @@ class ObservationsMixin:
         base_revision: int | None = None,
         comment: str = "",
         plan_id: str | None = None,
+        censor: str = "",
+        previous_basis: float | str | None = None,
     ) -> dict[str, Any]:
         """Add a revision in state ``submitted`` and return it.
+
+        ``value`` is a number or its text, which may be a bound (``">25"``, ``"0.5以下"``,
+        see :func:`kaoping.data.cells.parse_value`); ``censor`` (``">"`` or ``"<"``) makes
+        a number a bound too. ``previous_basis`` is the same year's value on the old
+        basis, for a value flagged ``break``.
 
         ``base_revision`` is the revision the user saw as the latest (0 for none); if
         another revision was written since, :class:`Conflict` is raised and nothing is
@@ -176,7 +187,8 @@ class ObservationsMixin:
             "indicator": indicator,
             "area": area or "",
             "year": str(year),
-            "value": str(value),
+            "value": value_text(value, censor),
+            "previous_basis": "" if previous_basis is None else str(previous_basis),
             "status": status,
             "flags": flag_text,
             "source": source or "",
@@ -188,6 +200,8 @@ class ObservationsMixin:
             raise DataError(checker.problems)
         attempted = {
             "value": rec["value"],
+            "censor": rec.get("censor", ""),
+            "previous_basis": rec.get("previous_basis"),
             "status": rec["status"],
             "flags": rec.get("flags", ""),
             "source": rec.get("source", ""),
@@ -227,6 +241,8 @@ class ObservationsMixin:
                         year=rec["year"],
                         revision=cur_rev + 1,
                         value=rec["value"],
+                        censor=rec.get("censor", ""),
+                        previous_basis=rec.get("previous_basis"),
                         status=rec["status"],
                         flags=rec.get("flags", ""),
                         source=rec.get("source", ""),
@@ -427,7 +443,12 @@ class ObservationsMixin:
                 "observation",
                 key,
                 pid,
-                {"revision": cur["revision"], "reason": reason.strip(), "value": cur["value"]},
+                {
+                    "revision": cur["revision"],
+                    "reason": reason.strip(),
+                    "value": cur["value"],
+                    "censor": cur["censor"] or "",
+                },
                 now,
             )
             return revision_dict(self._latest(conn, pid, indicator, area, int(year)))
@@ -445,8 +466,9 @@ class ObservationsMixin:
         With ``as_of``, the latest revision approved at or before that time. With
         ``approved_only=False`` (staff views), the latest revision that is not rejected,
         submitted or approved (created at or before ``as_of``). Columns: indicator, area,
-        year, value, status, flags, source, note, scope, derived, revision, state,
-        approved_at (UTC, ``datetime64[us]``; NaT when not approved).
+        year, value, censor (``>``, ``<`` or empty), break (bool: flagged ``break``),
+        previous_basis (NaN when not given), status, flags, source, note, scope, derived,
+        revision, state, approved_at (UTC, ``datetime64[us]``; NaT when not approved).
         """
         with self._read() as conn:
             pid = self._plan_id(conn, plan_id)
@@ -461,26 +483,12 @@ class ObservationsMixin:
                     where = where & (o.c.created_at <= to_db(as_of))
             w = _latest_window(where)
             q = (
-                sa.select(
-                    w.c.indicator,
-                    w.c.area,
-                    w.c.year,
-                    w.c.value,
-                    w.c.status,
-                    w.c.flags,
-                    w.c.source,
-                    w.c.note,
-                    w.c.scope,
-                    w.c.derived,
-                    w.c.revision,
-                    w.c.decision,
-                    w.c.decided_at,
-                )
+                sa.select(*frame_columns(w))
                 .where(w.c.rn == 1)
                 .order_by(w.c.indicator, w.c.area, w.c.year)
             )
             rows = conn.execute(q).all()
-        return _obs_table(rows)
+        return obs_table(rows)
 
     def history(
         self: StoreBase,
@@ -572,7 +580,7 @@ class ObservationsMixin:
         year, department, ``approved`` (or None), ``latest``, and the fields that differ."""
         out = []
         for rev, prev, dept in self._pending(plan_id, department):
-            fields = ["value", "status", "flags", "source", "note"]
+            fields = ["value", "censor", "previous_basis", "status", "flags", "source", "note"]
             changed = fields if prev is None else [f for f in fields if rev[f] != prev[f]]
             out.append(
                 {
@@ -594,36 +602,9 @@ def _brief(r: Any) -> dict[str, Any] | None:
     return {
         "revision": r["revision"],
         "value": r["value"],
+        "censor": r["censor"] or "",
+        "previous_basis": r["previous_basis"],
         "status": r["status"],
         "flags": r["flags"],
         "state": r["decision"] or "submitted",
     }
-
-
-def _obs_table(rows: list[Any]) -> Table:
-    n = len(rows)
-    cols = list(zip(*rows, strict=True)) if n else [()] * 13
-    (ind, area, year, value, status, flags, source, note, scope, derived, rev, dec, at) = cols
-
-    def obj(c: Any) -> np.ndarray:
-        a = np.empty(n, dtype=object)
-        a[:] = c
-        return a
-
-    return Table(
-        {
-            "indicator": obj(ind),
-            "area": obj(area),
-            "year": np.array(year, dtype=np.int64),
-            "value": np.array(value, dtype=float),
-            "status": obj(status),
-            "flags": obj(flags),
-            "source": obj(source),
-            "note": obj(note),
-            "scope": obj(scope),
-            "derived": obj(derived),
-            "revision": np.array(rev, dtype=np.int64),
-            "state": obj([x or "submitted" for x in dec]),
-            "approved_at": np.array(list(at), dtype="datetime64[us]"),
-        }
-    )

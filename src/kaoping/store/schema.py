@@ -188,6 +188,10 @@ observations = sa.Table(
     sa.Column("value", sa.Double, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("flags", sa.String(64), nullable=False, server_default=""),
+    # migration 0004: ">" a lower bound (">25"), "<" an upper bound ("<0.5"), "" exact
+    sa.Column("censor", sa.String(2), nullable=False, server_default=""),
+    # migration 0004: at a break, the same year's value on the old basis (else NULL)
+    sa.Column("previous_basis", sa.Double, nullable=True),
     sa.Column("source", sa.Text, nullable=False, server_default=""),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
     sa.Column("scope", sa.Text, nullable=False, server_default=""),

@@ -48,7 +48,7 @@ def create_app(
         title="kaoping",
         version=__version__,
         description=DESCRIPTION,
-        # the interactive docs load scripts from a CDN: off (the machines may be offline)
+        # Swagger UI is served from local files at /docs (api_docs), never from a CDN
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
@@ -78,6 +78,9 @@ def create_app(
     from . import routes_assessment
 
     app.include_router(routes_assessment.router)
+    from . import api_docs
+
+    api_docs.install(app)  # /docs, /openapi.json and the Swagger UI files, before /static
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.get("/healthz", include_in_schema=False)
@@ -106,9 +109,13 @@ HEADERS = [
     ),
 ]
 
+_NO_CSP = [h for h in HEADERS if h[0] != b"content-security-policy"]
+
 
 class SecurityHeaders:
-    """Adds security headers to every response (a plain ASGI middleware: no overhead)."""
+    """Adds security headers to every response (a plain ASGI middleware: no overhead). A
+    response that sets its own Content-Security-Policy keeps it (``/docs`` allows scripts
+    from the site, an HTML report its own stylesheet); every other gets the site's."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -120,7 +127,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + HEADERS
+                headers = list(message.get("headers", []))
+                own = any(k.lower() == b"content-security-policy" for k, _ in headers)
+                message["headers"] = headers + (_NO_CSP if own else HEADERS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..report.labels import LANGS, PACE_BAND, REASON, STATUS, TREND
+from ..report.labels import LANGS, PACE_BAND, REASON, STATUS, TREND, WORDS
 from ..report.labels import t as label
 
 __all__ = ["LANGS", "PACE_BAND", "REASON", "STATUS", "TREND", "choose_lang", "label", "tr"]
@@ -449,6 +449,78 @@ UI.update(
         },
         "basis_stale_excluded": {"en": "data too old: excluded", "zh": "数据过旧：不计入"},
         "basis_stale_zero": {"en": "data too old: scores 0", "zh": "数据过旧：记 0 分"},
+    }
+)
+
+
+# supervision judged within the plan's period; the final record of a closed plan; the API docs
+UI.update(
+    {
+        "sv_record": {"en": "Final record", "zh": "终期记录"},
+        "sv_closed": {
+            "en": "The plan's period ({start}–{end}) has ended. Supervision is judged at its "
+            "close on {close}: this is the final record, and nothing counts as late after that "
+            "day.",
+            "zh": "规划期（{start}—{end}年）已结束。督查以报送截止日 {close} 为准：以下为终期记录，"
+            "此后不再计算逾期。",
+        },
+        "sv_running": {
+            "en": "Judged as of {day}, within the plan's period ({start}–{end}).",
+            "zh": "截至 {day}，在规划期（{start}—{end}年）内判定。",
+        },
+        "sv_all_years": {"en": "all years", "zh": "全部年份"},
+        "sv_task_outcomes": {"en": "Tasks against their deadlines", "zh": "任务按期完成情况"},
+        "sv_record_summary": {
+            "en": "{done} of {n} tasks done ({late} of them after the deadline); {not_done} not "
+            "done by the end of the plan.",
+            "zh": "{n} 项任务中 {done} 项已完成（其中 {late} 项逾期完成），{not_done} 项至规划期末"
+            "未完成。",
+        },
+        "sv_outcome": {"en": "Outcome", "zh": "完成情况"},
+        "sv_outcome_done_on_time": {"en": "done on time", "zh": "按期完成"},
+        "sv_outcome_done_late": {
+            "en": "done {days} days after the deadline",
+            "zh": "逾期 {days} 天完成",
+        },
+        "sv_outcome_not_done": {"en": "not done by the end of the plan", "zh": "规划期末未完成"},
+        "sv_outcome_open": {"en": "under way", "zh": "推进中"},
+        "sv_completed_on": {"en": "Completed on", "zh": "完成日期"},
+        "sv_latest_percent": {"en": "Latest reported", "zh": "最新报送进度"},
+        "sv_reports": {"en": "Progress reports", "zh": "进展报送"},
+        "sv_report_counts": {
+            "en": "{due} due: {on_time} on time, {late} late, {missing} not filed",
+            "zh": "应报 {due} 次：按时 {on_time} 次，逾期 {late} 次，未报 {missing} 次",
+        },
+        "sv_no_reports_due": {
+            "en": "no report due in the calendar",
+            "zh": "报送日历中无应报期",
+        },
+        "sv_report_record": {"en": "Progress reports by period", "zh": "各报送期报送情况"},
+        "sv_on_time": {"en": "On time", "zh": "按时报送"},
+        "sv_filed_late": {"en": "Filed late", "zh": "逾期报送"},
+        "api_docs": {"en": "API (interactive)", "zh": "接口文档（交互式）"},
+        "api_schema": {"en": "OpenAPI schema", "zh": "OpenAPI 描述文件"},
+    }
+)
+
+# natures, bounds, series breaks and annual targets: the words of kaoping.report.labels
+SHARED = ("nature", "all_natures", "series_break", "schedule", "schedule_held", "bound_note")
+UI.update({k: WORDS[k] for k in SHARED})
+UI.update(
+    {
+        "previous_basis": {"en": "Value on the old basis", "zh": "原口径数值"},
+        "value_hint": {
+            "en": "A number; a value known only as a bound: >25 or <0.5 (超过25, 25以上, 0.5以下)",
+            "zh": "填数字；只知道界限的数值写作 >25 或 <0.5（也可写 超过25、25以上、0.5以下）",
+        },
+        "previous_basis_hint": {
+            "en": "Only for a value flagged “series break”: the same year's value on the old "
+            "basis, to splice the earlier values onto the new one",
+            "zh": "仅用于标记“口径变化”的数值：同一年按原口径的数值，用于将此前数据衔接到新口径",
+        },
+        "schedule_met": {"en": "Met?", "zh": "是否达到"},
+        "nature_summary_h": {"en": "Targets by nature", "zh": "按指标属性"},
+        "nature_summary_lagging": {"en": "lagging", "zh": "滞后"},
     }
 )
 

@@ -27,6 +27,10 @@ Area = Annotated[
     str | None, Query(max_length=100, description="area key (default: the plan's first)")
 ]
 Pending = Annotated[bool, Query(description="include data awaiting review (staff only)")]
+Nature = Annotated[
+    Literal["binding", "anticipatory"] | None,
+    Query(description="only the indicators of this nature (binding 约束性, anticipatory 预期性)"),
+]
 
 ERRORS = {
     400: {"model": schemas.ErrorBody, "description": "bad request (year, area, language)"},
@@ -88,10 +92,13 @@ def group(
     year: Year = None,
     area: Area = None,
     pending: Pending = False,
+    nature: Nature = None,
 ) -> Response:
     """One group: every indicator with latest value, target, attainment, pace, status."""
     ctx = context(request)
-    return cached_json(ctx, ("group", key), lambda: views.group(ctx.snap, key, ctx.area, ctx.lang))
+    return cached_json(
+        ctx, ("group", key, nature), lambda: views.group(ctx.snap, key, ctx.area, ctx.lang, nature)
+    )
 
 
 @router.get("/lenses", response_model=None, responses={200: {"model": schemas.LensList}, **ERRORS})
@@ -119,11 +126,14 @@ def lens(
     year: Year = None,
     area: Area = None,
     pending: Pending = False,
+    nature: Nature = None,
 ) -> Response:
     """One lens category: its score and every indicator tagged with it."""
     ctx = context(request)
     return cached_json(
-        ctx, ("lens", category), lambda: views.lens(ctx.snap, category, ctx.area, ctx.lang)
+        ctx,
+        ("lens", category, nature),
+        lambda: views.lens(ctx.snap, category, ctx.area, ctx.lang, nature),
     )
 
 
@@ -136,10 +146,16 @@ def indicators(
     year: Year = None,
     area: Area = None,
     pending: Pending = False,
+    nature: Nature = None,
 ) -> Response:
-    """Every indicator with latest value, target, attainment, pace and status."""
+    """Every indicator (of one nature, if asked) with latest value, target, attainment,
+    pace and status."""
     ctx = context(request)
-    return cached_json(ctx, "indicators", lambda: views.indicators(ctx.snap, ctx.area, ctx.lang))
+    return cached_json(
+        ctx,
+        ("indicators", nature),
+        lambda: views.indicators(ctx.snap, ctx.area, ctx.lang, nature),
+    )
 
 
 def indicator_data(ctx: Ctx, key: str) -> dict:

@@ -74,6 +74,18 @@ def _years(ctx: Ctx) -> list[int]:
     return list(range(plan.base_year + 1, plan.period.end + 1))
 
 
+def signed(value: float | None, decimals: int | None = None, negate: bool = False) -> str:
+    """A number with its sign: ``+2.0``, ``−15.0`` (``negate``: the value taken away, as a
+    deduction); one that shows as zero is ``0.0`` — never ``−0.0`` or ``+0.0``."""
+    if value is None:
+        return "—"
+    v = -float(value) if negate else float(value)
+    text = f"{abs(v):.{decimals}f}" if decimals is not None else f"{abs(v):g}"
+    if float(text) == 0:
+        return text
+    return ("+" if v > 0 else "−") + text
+
+
 def _page(ctx: Ctx, template: str, status: int = 200, **data: Any) -> Response:
     who = ctx.who
     text = page_html(
@@ -84,6 +96,7 @@ def _page(ctx: Ctx, template: str, status: int = 200, **data: Any) -> Response:
         years=_years(ctx),
         can_adjust=who.can(REVIEWERS),
         label_status=lambda s: label(STATUS, s, ctx.lang) if s else "",
+        signed=signed,
         **data,
     )
     return remember_lang(ctx, html(text, status))

@@ -34,12 +34,18 @@ def overview(request: Request) -> Response:
     return cached_page(ctx, "overview", "overview.html", lambda: {"page": build()})
 
 
+def _nature(request: Request) -> str | None:
+    """The filter by nature (``?nature=binding``), checked: None shows every indicator."""
+    return views.check_nature(request.query_params.get("nature"))
+
+
 @router.get("/g/{key}")
 def group(request: Request, key: str) -> Response:
     ctx = context(request)
-    build = lambda: views.group(ctx.snap, key, ctx.area, ctx.lang)  # noqa: E731
+    nature = _nature(request)
+    build = lambda: views.group(ctx.snap, key, ctx.area, ctx.lang, nature)  # noqa: E731
     if _json_twin(request):
-        return remember_lang(ctx, cached_json(ctx, ("group", key), build))
+        return remember_lang(ctx, cached_json(ctx, ("group", key, nature), build))
 
     def data() -> dict:
         page = build()
@@ -49,17 +55,19 @@ def group(request: Request, key: str) -> Response:
             "kind": tr("group", ctx.lang),
             "summary": page["group"],
             "description": page["group"].get("description"),
+            "here": f"/g/{key}",
         }
 
-    return cached_page(ctx, ("group", key), "list.html", data)
+    return cached_page(ctx, ("group", key, nature), "list.html", data)
 
 
 @router.get("/l/{category}")
 def lens(request: Request, category: str) -> Response:
     ctx = context(request)
-    build = lambda: views.lens(ctx.snap, category, ctx.area, ctx.lang)  # noqa: E731
+    nature = _nature(request)
+    build = lambda: views.lens(ctx.snap, category, ctx.area, ctx.lang, nature)  # noqa: E731
     if _json_twin(request):
-        return remember_lang(ctx, cached_json(ctx, ("lens", category), build))
+        return remember_lang(ctx, cached_json(ctx, ("lens", category, nature), build))
 
     def data() -> dict:
         page = build()
@@ -69,9 +77,10 @@ def lens(request: Request, category: str) -> Response:
             "kind": page["lens"]["name"],
             "summary": page["category"],
             "description": None,
+            "here": f"/l/{category}",
         }
 
-    return cached_page(ctx, ("lens", category), "list.html", data)
+    return cached_page(ctx, ("lens", category, nature), "list.html", data)
 
 
 @router.get("/i/{key}")
@@ -107,7 +116,10 @@ def indicator(request: Request, key: str) -> Response:
     )
 
 
-_HISTORY_FIRST = ["revision", "year", "value", "status", "state", "flags", "source", "note"]
+_HISTORY_FIRST = [
+    *("revision", "year", "value", "censor", "previous_basis"),
+    *("status", "state", "flags", "source", "note"),
+]
 
 
 def _history_order(k: str) -> tuple[int, str]:

@@ -7,11 +7,21 @@ staff unless the plan's assessment rules make it public.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..errors import UsageError
-from ..report.build import MEDIA_TYPES, render, store_provenance
+from ..report.build import (
+    MEDIA_TYPES,
+    document_filename,
+    render,
+    report_filename,
+    store_provenance,
+)
 from ..report.documents import Provenance, command_line, evaluation_document
 from .auth import STAFF
 from .common import context
@@ -26,15 +36,32 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _download(body: bytes, fmt: str, name: str) -> Response:
-    return Response(
-        body,
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-            "Cache-Control": "private, max-age=60",
-        },
+def _report_csp(body: bytes) -> str:
+    """An HTML report's own policy: no script, nothing loaded, its inline stylesheet
+    allowed by its hash (the site's ``style-src 'self'`` would block it)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css).digest()).decode() + "'"
+        for css in re.findall(rb"<style>(.*?)</style>", body, re.S)
     )
+    style = hashes or "'none'"
+    return (
+        f"default-src 'none'; style-src {style}; "
+        "img-src data:; font-src data:; script-src 'none'; object-src 'none'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _download(body: bytes, fmt: str, name: str) -> Response:
+    """The report: an HTML report opens in the browser, the others download; every one
+    with the name :func:`~kaoping.report.build.report_filename` gives it."""
+    disposition = "inline" if fmt == "html" else "attachment"
+    headers = {
+        "Content-Disposition": f'{disposition}; filename="{name}"',
+        "Cache-Control": "private, max-age=60",
+    }
+    if fmt == "html":
+        headers["Content-Security-Policy"] = _report_csp(body)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.get("/reports/evaluation.{fmt}")
@@ -77,7 +104,7 @@ def evaluation_report(request: Request, fmt: str) -> Response:
         return render(doc, fmt)
 
     body = snap.memo(("report", "evaluation", ctx.area, ctx.lang, fmt), build)
-    return _download(body, fmt, f"evaluation-{plan.id}-{year}-{ctx.lang}")
+    return _download(body, fmt, report_filename(plan.id, "evaluation", year, ctx.lang, fmt))
 
 
 def _latest_year(obs) -> str:
@@ -103,4 +130,4 @@ def assessment_report(request: Request, fmt: str) -> Response:
         raise AuthRequired("log in to download the assessment report")
     year = ctx.snap.year
     doc = assessment_from_store(store, year, ctx.lang, fmt, plan.id)
-    return _download(render(doc, fmt), fmt, f"assessment-{plan.id}-{year}-{ctx.lang}")
+    return _download(render(doc, fmt), fmt, document_filename(doc, fmt))

@@ -22,6 +22,7 @@ from .routes_staff_api import changed, parse_comments, store_of
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 FLAGS = ("estimated", "imputed", "break")
+ENTRY_FIELDS = ("indicator", "area", "year", "value", "previous_basis", "status", "source", "note")
 
 
 def _lang(request: Request) -> str:
@@ -139,10 +140,7 @@ async def entry_submit(request: Request) -> Response:
 
 
 def _entry_submit(request: Request, who: Principal, user: dict, form: Any) -> Response:
-    values: dict[str, Any] = {
-        k: str(form.get(k, "")).strip()
-        for k in ("indicator", "area", "year", "value", "status", "source", "note")
-    }
+    values: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in ENTRY_FIELDS}
     values["flags"] = [f for f in form.getlist("flags") if isinstance(f, str)]
     base = str(form.get("base_revision", "")).strip()
     try:
@@ -165,6 +163,7 @@ def _entry_submit(request: Request, who: Principal, user: dict, form: Any) -> Re
             source=values["source"],
             note=values["note"],
             base_revision=base_revision,
+            previous_basis=values["previous_basis"] or None,
         )
     except KaopingError as e:
         kind = type(e).__name__

@@ -60,7 +60,8 @@ def me(request: Request, who: Who) -> Response:
 @router.post("/observations", status_code=201)
 def submit(request: Request, body: schemas.Submission, who: Who) -> Response:
     """Submit a value (a new revision awaiting review). Send ``base_revision`` (the revision
-    you edited, 0 for a new value) to get 409 instead of overwriting someone else's change."""
+    you edited, 0 for a new value) to get 409 instead of overwriting someone else's change.
+    A value known only as a bound is sent as ``">25"`` (or ``25`` with ``censor: ">"``)."""
     user = who.require(WRITERS)
     rev = store_of(request).submit(
         user,
@@ -73,6 +74,8 @@ def submit(request: Request, body: schemas.Submission, who: Who) -> Response:
         source=body.source,
         note=body.note,
         base_revision=body.base_revision,
+        censor=body.censor,
+        previous_basis=body.previous_basis,
     )
     changed(request)
     return json_response(rev, 201)

@@ -1,5 +1,6 @@
-"""Supervision pages and their JSON twins: tasks, progress updates with evidence, ratings,
-the reporting calendar with completeness, overdue lists, notices and the off-track loop.
+"""Supervision pages: tasks, progress updates with evidence, ratings, the reporting calendar
+with completeness, overdue lists (a closed plan's final record), notices and the off-track
+loop. Their JSON twins are in :mod:`.routes_supervision_api`; :data:`router` serves both.
 
 Every page needs a signed-in user; every request is role-checked here and again by the
 store (a reporter files only on tasks of its department; reviewers rate; admins do all).
@@ -8,35 +9,27 @@ store (a reporter files only on tasks of its department; reviewers rate; admins 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import KaopingError
-from .auth import ADMIN, REVIEWERS, STAFF, Principal, current, principal
-from .common import json_response
+from .auth import ADMIN, REVIEWERS, STAFF, Principal, principal
 from .csrf import check_csrf
 from .errors import error_body, http_status
 from .i18n import STATUS, choose_lang
 from .render import html, page_html
-from .routes_api import Year
-from .routes_staff_api import ERRORS, changed, store_of
+from .routes_staff_api import changed, store_of
+from .routes_supervision_api import RowId, TaskKey, _off_track, api
 
 pages = APIRouter(
     prefix="/supervision", include_in_schema=False, dependencies=[Depends(check_csrf)]
 )
-api = APIRouter(
-    prefix="/api/v1", tags=["supervision"], dependencies=[Depends(check_csrf)], responses=ERRORS
-)
 router = APIRouter()
 
-Who = Annotated[Principal, Depends(current)]
-TaskKey = Annotated[str, Path(min_length=1, max_length=64, description="a task's key")]
-RowId = Annotated[int, Path(ge=1, le=2**53)]
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -50,6 +43,8 @@ def _lang(request: Request) -> str:
 
 
 def _page(request: Request, template: str, status: int = 200, **data: Any) -> Response:
+    if "window" not in data:  # the sub-navigation names the final record of a closed plan
+        data["window"] = store_of(request).supervision_window()
     return html(page_html(request, template, None, _lang(request), **data), status)
 
 
@@ -281,13 +276,15 @@ def calendar_page(request: Request) -> Response:
     who, _ = _who(request)
     store = store_of(request)
     plan = request.app.state.cache.plan()
+    window = store.supervision_window()
+    day = window["as_of"]  # lateness is judged within the plan's period, never after it
     all_periods = store.calendar()
     years = sorted({p["year"] for p in all_periods})
     year = _int(request.query_params.get("year"))
     if year is None:
-        year = years[-1] if years else plan.period.end
+        year = day.year if day.year in years else (years[-1] if years else plan.period.end)
     periods = [p for p in all_periods if p["year"] == year]
-    period = request.query_params.get("period") or _current_period(periods, store.now().date())
+    period = request.query_params.get("period") or _current_period(periods, day)
     by_dept = by_group = by_chapter = []
     if period and any(p["key"] == period for p in periods):
         by_dept = store.completeness(period, "department")
@@ -307,7 +304,8 @@ def calendar_page(request: Request) -> Response:
         by_chapter=by_chapter,
         can_set=who.role == ADMIN,
         plan_years=list(range(plan.period.start, plan.period.end + 1)),
-        today=store.now().date(),
+        today=day,
+        window=window,
     )
 
 
@@ -329,20 +327,35 @@ def _set_calendar(request: Request, user: Any, form: Any) -> Response:
     return RedirectResponse(f"/supervision/calendar?year={year}", 303)
 
 
+def _year_of(request: Request, plan: Any) -> int | None:
+    """``?year=`` when it is one of the plan's years; None (every year) otherwise."""
+    year = _int(request.query_params.get("year"))
+    return year if year is not None and plan.period.start <= year <= plan.period.end else None
+
+
 @pages.get("/overdue")
 def overdue_page(request: Request) -> Response:
+    """What is late — or, once the plan's period has ended, its final record: each task
+    done on time, done late (how late) or not done by the end, and the reports filed."""
     _who(request)
     store = store_of(request)
+    plan = request.app.state.cache.plan()
     dept = request.query_params.get("department") or None
-    return _page(
-        request,
-        "supervision/overdue.html",
-        rows=store.overdue(department=dept),
-        departments=store.departments(),
-        names=_dept_names(store),
-        f_department=dept or "",
-        today=store.now().date(),
-    )
+    year = _year_of(request, plan)
+    window = store.supervision_window()
+    common = {
+        "departments": store.departments(),
+        "names": _dept_names(store),
+        "f_department": dept or "",
+        "f_year": year,
+        "window": window,
+        "today": window["as_of"],
+    }
+    if window["closed"]:
+        record = store.task_record(year=year, department=dept)
+        return _page(request, "supervision/record.html", record=record, **common)
+    rows = store.overdue(department=dept, year=year)
+    return _page(request, "supervision/overdue.html", rows=rows, **common)
 
 
 # ---- pages: notices ---------------------------------------------------------------------------
@@ -363,12 +376,6 @@ async def notices_read(request: Request) -> Response:
 
 
 # ---- pages: the off-track loop ------------------------------------------------------------------
-
-
-def _off_track(request: Request, year: int | None) -> tuple[Any, list[dict], int]:
-    snap = request.app.state.cache.snapshot(year)
-    rows = store_of(request).off_track(snap.evaluation)
-    return snap, rows, snap.year
 
 
 @pages.get("/off-track")
@@ -440,158 +447,6 @@ def _explain(request: Request, user: Any, form: Any) -> Response:
         err = _err(e)
         return _off_track_view(request, err["status"], err, v)
     return RedirectResponse(f"/supervision/off-track?year={year}", 303)
-
-
-# ---- JSON API -----------------------------------------------------------------------------------
-
-
-class UpdateBody(BaseModel):
-    period: str = Field(max_length=16, description="reporting period, e.g. 2015-Q1 or 2015-A")
-    status: str = Field(max_length=8, description="green, amber or red")
-    percent: int = Field(ge=0, le=100)
-    narrative: str = Field(default="", max_length=20000)
-    links: list[str] = Field(default_factory=list, max_length=50)
-    base_revision: int | None = Field(default=None, ge=0, le=2**31)
-
-
-class RatingBody(BaseModel):
-    score: float = Field(ge=-1e6, le=1e6)
-    comment: str = Field(default="", max_length=4000)
-    scale_min: int = Field(default=1, ge=-1000, le=1000)
-    scale_max: int = Field(default=5, ge=-1000, le=1000)
-
-
-class ExplanationBody(BaseModel):
-    indicator: str = Field(max_length=200)
-    area: str | None = Field(default=None, max_length=200)
-    year: int = Field(ge=1900, le=2200)
-    text: str = Field(min_length=1, max_length=20000)
-    corrective_task: str | None = Field(default=None, max_length=64)
-
-
-@api.get("/tasks")
-def api_tasks(
-    request: Request,
-    who: Who,
-    department: Annotated[str | None, Query(max_length=100)] = None,
-) -> Response:
-    """The tasks of the assignment in force (a department's, if named), each with its
-    latest progress update."""
-    who.require(STAFF)
-    store = store_of(request)
-    return json_response({"assignment": store.assignment_info(), "tasks": store.tasks(department)})
-
-
-@api.get("/tasks/{key}")
-def api_task(request: Request, key: TaskKey, who: Who) -> Response:
-    """One task with every progress update (newest first), its evidence and ratings."""
-    who.require(STAFF)
-    store = store_of(request)
-    return json_response({**store.task(key), "history": store.task_history(key)})
-
-
-@api.post("/tasks/{key}/updates", status_code=201)
-def api_file_update(request: Request, key: TaskKey, body: UpdateBody, who: Who) -> Response:
-    """File a progress update (reporters of the task's departments, administrators). Send
-    ``base_revision`` (the revision you saw for this period, 0 for none) to get 409 rather
-    than a silent second update."""
-    user = who.require(STAFF)
-    up = store_of(request).file_update(
-        user,
-        key,
-        body.period,
-        body.status,
-        body.percent,
-        body.narrative,
-        links=body.links,
-        base_revision=body.base_revision,
-    )
-    return json_response(up, 201)
-
-
-@api.post("/task-updates/{update_id}/ratings", status_code=201)
-def api_rate(request: Request, update_id: RowId, body: RatingBody, who: Who) -> Response:
-    """Rate a progress update on a stated scale (reviewers, administrators)."""
-    user = who.require(REVIEWERS)
-    r = store_of(request).rate(
-        user, update_id, body.score, body.comment, (body.scale_min, body.scale_max)
-    )
-    return json_response(r, 201)
-
-
-@api.get("/calendar")
-def api_calendar(
-    request: Request, who: Who, year: Annotated[int | None, Query(ge=1900, le=2200)] = None
-) -> Response:
-    """Reporting periods (of one year, or all) with their due dates."""
-    who.require(STAFF)
-    return json_response(store_of(request).calendar(year))
-
-
-@api.get("/completeness")
-def api_completeness(
-    request: Request,
-    who: Who,
-    period: Annotated[str, Query(max_length=16)],
-    by: Annotated[str, Query(pattern="^(department|group|chapter)$")] = "department",
-) -> Response:
-    """Share of tasks with an update for a period, per department, group or chapter."""
-    who.require(STAFF)
-    return json_response(store_of(request).completeness(period, by))
-
-
-@api.get("/overdue")
-def api_overdue(
-    request: Request,
-    who: Who,
-    department: Annotated[str | None, Query(max_length=100)] = None,
-) -> Response:
-    """Reports past due and tasks past their deadline, as of today."""
-    who.require(STAFF)
-    return json_response(store_of(request).overdue(department=department))
-
-
-@api.get("/notices")
-def api_notices(request: Request, who: Who, unread: Annotated[bool, Query()] = False) -> Response:
-    """The user's notices, newest first."""
-    user = who.require(STAFF)
-    return json_response(store_of(request).notices(user, unread_only=unread))
-
-
-@api.post("/notices/read")
-def api_notices_read(
-    request: Request, who: Who, id: Annotated[int | None, Query(ge=1, le=2**53)] = None
-) -> Response:
-    """Mark one notice (``id``) or all of the user's notices read."""
-    user = who.require(STAFF)
-    return json_response({"marked": store_of(request).mark_read(user, id)})
-
-
-@api.get("/off-track")
-def api_off_track(
-    request: Request,
-    who: Who,
-    year: Year = None,
-    all: Annotated[bool, Query(description="also those explained and linked")] = False,
-) -> Response:
-    """Off-track (lagging or regressing) indicators as of a year that lack an explanation
-    or a corrective task (all of them with ``all=true``)."""
-    who.require(STAFF)
-    _snap, rows, y = _off_track(request, year)
-    if not all:
-        rows = [r for r in rows if r["missing"]]
-    return json_response({"year": y, "indicators": rows})
-
-
-@api.post("/explanations", status_code=201)
-def api_explain(request: Request, body: ExplanationBody, who: Who) -> Response:
-    """Explain an off-track indicator and link the corrective task (the indicator's
-    department's reporters, administrators)."""
-    user = who.require(STAFF)
-    e = store_of(request).explain(
-        user, body.indicator, body.area, body.year, body.text, body.corrective_task
-    )
-    return json_response(e, 201)
 
 
 router.include_router(api)

@@ -7,7 +7,7 @@ responses against them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,6 +52,11 @@ class StatusCount(_M):
 class YearValue(_M):
     year: int | None
     value: float | None
+    censor: str | None = Field(
+        default=None,
+        description="the latest value only: '>' a lower bound (shown '> 25'), '<' an upper "
+        "bound, '' exact",
+    )
 
 
 class Pace(_M):
@@ -93,6 +98,10 @@ class IndicatorBrief(_M):
     key: str
     name: str
     unit: str
+    nature: str | None = Field(
+        default=None, description="binding (约束性), anticipatory (预期性), or null: not stated"
+    )
+    nature_label: str | None = None
     headline: bool
     kind: str
     target: str
@@ -173,9 +182,21 @@ class Coverage(_M):
     last_year: int | None
 
 
+class NatureSummary(_M):
+    nature: str = Field(description="binding (约束性) or anticipatory (预期性)")
+    label: str
+    total: int = Field(description="indicators of this nature")
+    off_track: int = Field(description="of them lagging or moving away")
+    text: str = Field(description="e.g. 'binding targets: 3 of 8 lagging'")
+    status_counts: dict[str, int]
+
+
 class Overview(Page):
     overall: Score
     status_counts: list[StatusCount]
+    natures: list[NatureSummary] | None = Field(
+        default=None, description="per nature the plan states; null when it states none"
+    )
     groups: list[OverviewGroup]
     lenses: list[LensScores]
     steps: list[Step]
@@ -213,6 +234,9 @@ class IndicatorList(Page):
 class Observation(_M):
     year: int
     value: float | None
+    censor: str = Field(
+        default="", description="'>' the value is a lower bound, '<' an upper bound, '' exact"
+    )
     status: str
     flags: list[str]
     source: str
@@ -282,7 +306,23 @@ class Submission(BaseModel):
     indicator: str = Field(max_length=200)
     area: str | None = Field(default=None, max_length=200)
     year: int = Field(ge=1900, le=2200)
-    value: float = Field(allow_inf_nan=False)
+    value: (
+        Annotated[float, Field(allow_inf_nan=False)]
+        | Annotated[str, Field(min_length=1, max_length=200)]
+    ) = Field(
+        description="a number, or the text of a bound as a source gives it: '>25', '>=25', "
+        "'超过25', '25以上' (at least), '<0.5', '0.5以下' (at most)",
+    )
+    censor: Literal["", ">", "<"] = Field(
+        default="",
+        description="'>' when the number is a lower bound (the value is over it), '<' an "
+        "upper bound; the same as writing the sign in value",
+    )
+    previous_basis: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="at a value flagged 'break': the same year's value on the old basis",
+    )
     status: str = Field(default="final", max_length=40)
     flags: list[str] = Field(default_factory=list, max_length=10)
     source: str = Field(default="", max_length=4000)

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..report.labels import STATUS, STATUS_ORDER
+from ..report.labels import NATURE, NATURE_ORDER, STATUS, STATUS_ORDER, nature_label
 from ..report.labels import t as label
 from ..report.paths import expected_path, number, target_band
 from ..report.scorecard import scorecard
@@ -27,6 +27,15 @@ class NotFound(UsageError):
     """A page or record that does not exist (HTTP 404)."""
 
     code = "not_found"
+
+
+def check_nature(nature: str | None) -> str | None:
+    """The nature asked for (``?nature=binding``), or None for every indicator."""
+    if nature in (None, "", "all"):
+        return None
+    if nature not in NATURE:
+        raise UsageError(f"nature={nature!r}: choose {', '.join(NATURE_ORDER)} (or all)")
+    return nature
 
 
 def _year(v: Any) -> int | None:
@@ -88,6 +97,8 @@ def _observation_index(snap: Snapshot) -> dict[tuple[str, str], list[dict]]:
                 {
                     "year": year,
                     "value": number(r["value"]),
+                    "censor": _text(r.get("censor")),
+                    "previous_basis": number(r.get("previous_basis")),
                     "status": _text(r.get("status")) or "final",
                     "flags": _flags(r.get("flags")),
                     "source": _text(r.get("source")),
@@ -161,6 +172,7 @@ def overview(snap: Snapshot, area: str, lang: str) -> dict:
             ],
             "coverage": coverage(snap, area, lang),
             "method": c["method"],
+            "natures": nature_summary(snap, area, lang),
         }
 
     return snap.memo(("overview", area, lang), build)
@@ -172,6 +184,8 @@ def _brief(i: dict) -> dict:
         "key",
         "name",
         "unit",
+        "nature",
+        "nature_label",
         "headline",
         "kind",
         "target",
@@ -194,7 +208,31 @@ def _brief(i: dict) -> dict:
         "reason",
         "reason_label",
     )
-    return {k: i[k] for k in keys}
+    return {k: i.get(k) for k in keys}
+
+
+def natures(snap: Snapshot, lang: str, nature: str | None) -> list[dict] | None:
+    """The choices of the filter by nature (binding, anticipatory), the one shown marked;
+    None when no indicator of the plan has a nature."""
+    held = {getattr(i, "nature", None) for i in snap.plan.indicators}
+    if not held & set(NATURE):
+        return None
+    return [
+        {"key": k, "label": label(NATURE, k, lang), "selected": k == nature}
+        for k in NATURE_ORDER
+        if k in held
+    ]
+
+
+def _of_nature(indicators: list[dict], nature: str | None) -> list[dict]:
+    return indicators if nature is None else [i for i in indicators if i.get("nature") == nature]
+
+
+def nature_summary(snap: Snapshot, area: str, lang: str) -> list[dict] | None:
+    """Per nature, how many targets and how many of them are off track ("binding targets:
+    3 of 8 lagging"), as the core counts them (the scorecard's ``natures``); None when no
+    indicator of the plan has a nature."""
+    return card(snap, area, lang).get("natures") or None
 
 
 def groups(snap: Snapshot, area: str, lang: str) -> dict:
@@ -212,12 +250,16 @@ def groups(snap: Snapshot, area: str, lang: str) -> dict:
     return snap.memo(("groups", area, lang), build)
 
 
-def group(snap: Snapshot, key: str, area: str, lang: str) -> dict:
+def group(snap: Snapshot, key: str, area: str, lang: str, nature: str | None = None) -> dict:
+    """A group's indicators (those of one nature, when ``nature`` is given)."""
+    nature = check_nature(nature)
+
     def build() -> dict:
         c = card(snap, area, lang)
         for g in c["groups"]:
             if g["key"] == key:
                 plan_group = next(x for x in snap.plan.groups if x.key == key)
+                inds = _of_nature(g["indicators"], nature)
                 return {
                     **_context(snap, area, lang),
                     "group": {
@@ -229,12 +271,15 @@ def group(snap: Snapshot, key: str, area: str, lang: str) -> dict:
                         if plan_group.description
                         else None
                     },
-                    "status_counts": _counts(g["indicators"], lang),
-                    "indicators": [_brief(i) for i in g["indicators"]],
+                    "status_counts": _counts(inds, lang),
+                    "indicators": [_brief(i) for i in inds],
+                    "nature": nature,
+                    "nature_label": nature_label(nature, lang),
+                    "natures": natures(snap, lang, nature),
                 }
         raise NotFound(f"no group {key!r} in plan {snap.plan.id}")
 
-    return snap.memo(("group", key, area, lang), build)
+    return snap.memo(("group", key, area, lang, nature), build)
 
 
 def lenses(snap: Snapshot, area: str, lang: str) -> dict:
@@ -244,7 +289,10 @@ def lenses(snap: Snapshot, area: str, lang: str) -> dict:
     return snap.memo(("lenses", area, lang), build)
 
 
-def lens(snap: Snapshot, category: str, area: str, lang: str) -> dict:
+def lens(snap: Snapshot, category: str, area: str, lang: str, nature: str | None = None) -> dict:
+    """A lens category's indicators (those of one nature, when ``nature`` is given)."""
+    nature = check_nature(nature)
+
     def build() -> dict:
         c = card(snap, area, lang)
         found = snap.plan.categories.get(category)
@@ -260,6 +308,7 @@ def lens(snap: Snapshot, category: str, area: str, lang: str) -> dict:
         )
         tagged = {i.key for i in snap.plan.indicators if category in i.tags}
         inds = [i for g in c["groups"] for i in g["indicators"] if i["key"] in tagged]
+        inds = _of_nature(inds, nature)
         return {
             **_context(snap, area, lang),
             "lens": {"key": lens_.key, "name": lens_.name.get(lang)},
@@ -267,22 +316,33 @@ def lens(snap: Snapshot, category: str, area: str, lang: str) -> dict:
             "chapter": cat.chapter,
             "status_counts": _counts(inds, lang),
             "indicators": [_brief(i) for i in inds],
+            "nature": nature,
+            "nature_label": nature_label(nature, lang),
+            "natures": natures(snap, lang, nature),
         }
 
-    return snap.memo(("lens", category, area, lang), build)
+    return snap.memo(("lens", category, area, lang, nature), build)
 
 
-def indicators(snap: Snapshot, area: str, lang: str) -> dict:
+def indicators(snap: Snapshot, area: str, lang: str, nature: str | None = None) -> dict:
+    """Every indicator (those of one nature, when ``nature`` is given)."""
+    nature = check_nature(nature)
+
     def build() -> dict:
         c = card(snap, area, lang)
         return {
             **_context(snap, area, lang),
             "indicators": [
-                _brief(i) | {"group": g["key"]} for g in c["groups"] for i in g["indicators"]
+                _brief(i) | {"group": g["key"]}
+                for g in c["groups"]
+                for i in _of_nature(g["indicators"], nature)
             ],
+            "nature": nature,
+            "nature_label": nature_label(nature, lang),
+            "natures": natures(snap, lang, nature),
         }
 
-    return snap.memo(("indicators", area, lang), build)
+    return snap.memo(("indicators", area, lang, nature), build)
 
 
 def scores(snap: Snapshot, area: str, lang: str) -> dict:
@@ -332,6 +392,35 @@ def plan_info(plan: Plan, lang: str) -> dict:
         "indicators": len(plan.indicators),
         "methods": plan.methods.model_dump(),
     }
+
+
+def _schedule(snap: Snapshot, ind: Any, area: str, lang: str) -> list[dict]:
+    """The year-by-year targets (年度目标): year, expression, the plan's words, and, for the
+    years up to the one shown, the value and whether it met the year's target — as the
+    evaluation's ``schedule_table`` says (``met`` None: no value to check)."""
+    specs = getattr(ind, "scheduled", None) or []
+    if not specs:
+        return []
+    checked: dict[int, dict] = {}
+    table = getattr(snap.evaluation, "schedule_table", None)
+    if table is not None and "indicator" in table and table.n_rows:
+        mine = table.where((table["indicator"] == ind.key) & (table["area"] == area))
+        checked = {int(r["year"]): r for r in mine.rows()}
+    out = []
+    for spec in specs:
+        r = checked.get(spec.year, {})
+        held = r.get("held")
+        out.append(
+            {
+                "year": spec.year,
+                "expr": spec.expr,
+                "text": spec.text.get(lang) if spec.text else None,
+                "value": number(r.get("value")),
+                "censor": _text(r.get("censor")),
+                "met": None if held is None or held != held else bool(held),
+            }
+        )
+    return out
 
 
 def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
@@ -407,6 +496,7 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
                     {
                         "year": t.year,
                         "expr": t.expr,
+                        "all": list(getattr(t, "all", None) or []) or None,
                         "qualitative": t.qualitative.get(lang) if t.qualitative else None,
                         "text": t.text.get(lang) if t.text else None,
                     }
@@ -423,6 +513,7 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
                 ),
             },
             "series": _observation_index(snap).get((key, area), []),
+            "schedule": _schedule(snap, ind, area, lang),
             "expected_path": path,
             "milestones": ms,
             "constraints": cons,

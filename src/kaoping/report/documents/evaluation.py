@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..scorecard import fmt_pct, scorecard
 from .blocks import Provenance, chart, h, p, table
-from .indicators import group_section
+from .indicators import group_section, no_data_section, without_data
 from .method import method_section, source_rows
 from .off_track import off_track_section
 from .summary import status_count_rows, summary_paragraphs
@@ -172,17 +172,22 @@ def evaluation_document(
     cover = _cover(plan, ev, card, lang, provenance)
     names = {i["key"]: i["name"] for g in card["groups"] for i in g["indicators"]}
     sources = source_rows(observations, year, area, names, lang)
+    empty = without_data(card, observations, area, year)  # gathered in one table
+    no_data = no_data_section(card, empty, year, lang)
     sections = [
         _summary_section(card, lang),
         _scores_section(card, lang),
         *([_lenses_section(card, lang)] if card["lenses"] else []),
         _steps_section(card, lang),
-        *[group_section(g, ev, observations, area, lang) for g in card["groups"]],
+        *[group_section(g, ev, observations, area, lang, empty) for g in card["groups"]],
+        *([no_data] if no_data else []),
         off_track_section(card, plan, ev, area, lang, supervision),
         method_section(card, ev.plan_version, provenance, sources, lang),
     ]
     return {
         "kind": "evaluation",
+        "plan_id": plan.id,
+        "year": year,
         "lang": lang,
         "title": f"{short} — {w('evaluation_report', lang)} {year}",
         "running_header": f"{short} · {w('as_of', lang)} {year}",

@@ -1,5 +1,6 @@
 """The evaluation report's indicators: a section per group, with the group's table and, for
-each of its indicators, the chart and the rows that say where it stands."""
+each of its indicators with data, the chart and the rows that say where it stands; the
+indicators without data gathered in one table of their own (no page of empty charts)."""
 
 from __future__ import annotations
 
@@ -79,11 +80,13 @@ def chart_data(ev: Evaluation, entry: dict, area: str, series: list[dict]) -> di
     }
 
 
-def value_text(v: float | None, unit: str, year: int | None = None) -> str:
-    """A value with its unit and, when given, its year: "12.5 % (2019)"."""
+def value_text(
+    v: float | None, unit: str, year: int | None = None, censor: str = "", lang: str = "en"
+) -> str:
+    """A value with its unit and, when given, its year: "12.5 % (2019)"; a bound "> 25 %"."""
     if v is None:
         return "—"
-    s = fmt_number(v)
+    s = fmt_number(v, censor=censor, lang=lang)
     s = f"{s} {unit}".strip()
     return f"{s} ({year})" if year is not None else s
 
@@ -144,7 +147,16 @@ def _indicator_rows(i: dict, lang: str, latest_source: str) -> list[tuple[str, s
     rows = [
         status_row(i, lang),
         (w("base", lang), value_text(i["base"]["value"], i["unit"], i["base"]["year"])),
-        (w("latest", lang), value_text(i["latest"]["value"], i["unit"], i["latest"]["year"])),
+        (
+            w("latest", lang),
+            value_text(
+                i["latest"]["value"],
+                i["unit"],
+                i["latest"]["year"],
+                i["latest"].get("censor", ""),
+                lang,
+            ),
+        ),
         (w("data_age", lang), _data_age_text(i, lang)),
         (w("target", lang), f"{target}" + (f" ({i['target_year']})" if i["target_year"] else "")),
         (w("expected", lang), value_text(i["expected"], i["unit"])),
@@ -188,7 +200,13 @@ def _group_table(g: dict, lang: str) -> dict:
         [
             [
                 i["name"],
-                value_text(i["latest"]["value"], i["unit"], i["latest"]["year"]),
+                value_text(
+                    i["latest"]["value"],
+                    i["unit"],
+                    i["latest"]["year"],
+                    i["latest"].get("censor", ""),
+                    lang,
+                ),
                 (i["target_text"] or i["target"] or "—"),
                 fmt_pct(i["attainment"]),
                 i["status_label"],
@@ -221,12 +239,78 @@ def _indicator_block(i: dict, ev: Evaluation, observations: Table, area: str, la
     }
 
 
-def group_section(g: dict, ev: Evaluation, observations: Table, area: str, lang: str) -> dict:
-    """A group's section: its score, its table, and each of its indicators."""
+#: the statuses of an indicator that has nothing to show when it has no value either
+_EMPTY = ("no_data", "monitoring")
+
+
+def without_data(card: dict, observations: Table, area: str, year: int) -> set[str]:
+    """The indicators with nothing to chart or judge: no value up to ``year`` and no
+    verdict (status no data, or monitored without a value)."""
+    return {
+        i["key"]
+        for g in card["groups"]
+        for i in g["indicators"]
+        if i["status"] in _EMPTY
+        and not any(s["value"] is not None for s in series_of(observations, i["key"], area, year))
+    }
+
+
+def group_section(
+    g: dict,
+    ev: Evaluation,
+    observations: Table,
+    area: str,
+    lang: str,
+    empty: set[str] | frozenset[str] = frozenset(),
+) -> dict:
+    """A group's section: its score, its table (every indicator), and each of its
+    indicators with data (those in ``empty`` are in :func:`no_data_section`)."""
     blocks: list[dict] = [
         h(g["name"], anchor=f"group-{g['key']}", page_break=True),
         _group_lead(g, lang),
         _group_table(g, lang),
     ]
-    blocks += [_indicator_block(i, ev, observations, area, lang) for i in g["indicators"]]
+    n_empty = sum(1 for i in g["indicators"] if i["key"] in empty)
+    if n_empty:
+        blocks.append(p(w("no_data_in_group", lang).format(n=n_empty), "note"))
+    blocks += [
+        _indicator_block(i, ev, observations, area, lang)
+        for i in g["indicators"]
+        if i["key"] not in empty
+    ]
     return {"id": f"group-{g['key']}", "blocks": blocks}
+
+
+def no_data_section(card: dict, empty: set[str], year: int, lang: str) -> dict | None:
+    """The indicators without data in one table: group, indicator, unit, target and why
+    (None when every indicator has data)."""
+    rows = []
+    for g in card["groups"]:
+        for i in g["indicators"]:
+            if i["key"] not in empty:
+                continue
+            target = i["target_text"] or i["target"] or ""
+            if target and i["target_year"]:
+                target += f" ({i['target_year']})"
+            why = i["reason_label"] or i["status_label"]
+            rows.append([g["name"], i["name"], i["unit"], target, why])
+    if not rows:
+        return None
+    return {
+        "id": "no-data",
+        "blocks": [
+            h(w("no_data_indicators", lang), anchor="no-data", page_break=True),
+            p(w("no_data_lead", lang).format(n=len(rows), year=year), "lead"),
+            table(
+                [
+                    w("group", lang),
+                    w("indicator", lang),
+                    w("unit", lang),
+                    w("target", lang),
+                    w("reason", lang),
+                ],
+                rows,
+                cls="no-data",
+            ),
+        ],
+    }

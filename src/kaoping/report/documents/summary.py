@@ -136,12 +136,28 @@ def _step_verdicts(card: dict, lang: str) -> list[dict]:
     return out
 
 
+def _by_nature(card: dict, lang: str) -> list[dict]:
+    """The targets of each nature the plan states and how many of them are off track:
+    "Binding targets: 3 of 8 lagging; anticipatory targets: 1 of 5 lagging." (none when
+    the plan states no nature)."""
+    natures = card.get("natures") or []
+    if not natures:
+        return []
+    texts = [n["text"] for n in natures]
+    if lang == "zh":
+        return [p("；".join(texts) + "。")]
+    first = "; ".join(texts)
+    return [p(first[:1].upper() + first[1:] + ".")]
+
+
 def summary_paragraphs(card: dict, lang: str) -> list[dict]:
-    """The summary: what the statuses count, the scores, the groups at either end, the
-    indicators by name and the verdicts on the steps due."""
+    """The summary: what the statuses count (and per nature, when the plan states natures),
+    the scores, the groups at either end, the indicators by name and the verdicts on the
+    steps due."""
     counts = {k: card["status_counts"].get(k, 0) for k in STATUS} | card["status_counts"]
     return [
         _status_counts(card, counts, lang),
+        *_by_nature(card, lang),
         _overall_score(card, lang),
         p(word("score_vs_status", lang), "note"),
         *_best_and_worst(card, lang),

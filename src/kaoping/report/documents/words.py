@@ -24,6 +24,16 @@ W: dict[str, dict[str, str]] = {
     "steps": {"en": "The plan's steps and their verdicts", "zh": "发展步骤及评定"},
     "milestones": {"en": "Milestone values met", "zh": "阶段目标达成情况"},
     "off_track": {"en": "Off-track indicators", "zh": "进度滞后的指标"},
+    "no_data_indicators": {"en": "Indicators without data", "zh": "无数据的指标"},
+    "no_data_lead": {
+        "en": "{n} indicators have no value up to {year}: no chart, pace or projection can be "
+        "shown for them. Each is also counted in its group's table above.",
+        "zh": "以下 {n} 项指标截至{year}年无数据，无法绘图、判断进度或预测；各分组表中亦已列出。",
+    },
+    "no_data_in_group": {
+        "en": "{n} of them without data: see “Indicators without data”",
+        "zh": "其中 {n} 项无数据，见“无数据的指标”",
+    },
     "method": {"en": "Method and sources", "zh": "方法与数据来源"},
     "sources": {"en": "Data sources", "zh": "数据来源"},
     "reproduce": {"en": "How to reproduce this report", "zh": "如何复现本报告"},

@@ -4,7 +4,7 @@ department, group or chapter, and the overdue list."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -158,7 +158,8 @@ class CalendarMixin:
     ) -> list[dict[str, Any]]:
         """Per department (the tasks it leads or co-operates on), per plan group (the groups
         of a task's indicators) or per chapter (its article's): tasks due, tasks with an
-        update for ``period``, the share, and the keys of the tasks missing."""
+        update for ``period``, the share, the keys of the tasks missing and of those first
+        reported after the period's due date (``late``)."""
         if by not in ("department", "group", "chapter"):
             raise UsageError(f"by={by!r}: choose department, group or chapter")
         with self._read() as conn:
@@ -194,10 +195,13 @@ class CalendarMixin:
                 ch = chapter_of.get(t["article"])
                 keys = [str(ch)] if ch is not None else []
             for k in keys:
-                d = tally.setdefault(k, {"due": [], "done": []})
+                d = tally.setdefault(k, {"due": [], "done": [], "late": []})
                 d["due"].append(t["key"])
-                if (t["key"], period) in first:
+                filed = first.get((t["key"], period))
+                if filed is not None:
                     d["done"].append(t["key"])
+                    if filed.date() > p["due"]:
+                        d["late"].append(t["key"])
         if by == "department":
             order = sorted(tally)
             for k in order:
@@ -223,25 +227,89 @@ class CalendarMixin:
                     "updated": n_done,
                     "share": n_done / n_due if n_due else None,
                     "missing": [x for x in d["due"] if x not in d["done"]],
+                    "late": d["late"],
                 }
             )
         return out
+
+    # the plan's window: lateness is judged within the plan's period ------------------------
+
+    @staticmethod
+    def _window(plan: Any, periods: list[dict[str, Any]], day: date) -> dict[str, Any]:
+        start, end = date(plan.period.start, 1, 1), date(plan.period.end, 12, 31)
+        dues = [p["due"] for p in periods if p["year"] <= plan.period.end]
+        close = max([end, *dues])
+        return {
+            "start": start,
+            "end": end,
+            "close": close,
+            "today": day,
+            "as_of": min(day, close),
+            "closed": day > close,
+            "years": list(range(plan.period.start, plan.period.end + 1)),
+        }
+
+    def supervision_window(
+        self: StoreBase, as_of: date | None = None, plan_id: str | None = None
+    ) -> dict[str, Any]:
+        """Where supervision judges lateness: ``start`` and ``end`` of the plan's period,
+        ``close`` (the last due date of its reporting calendar, at least the period's last
+        day), ``today`` (``as_of`` or today, UTC), ``as_of`` (the day lateness is measured
+        on: today, never after the close) and ``closed`` (the period and its reporting are
+        over: pages show the final record)."""
+        today = _as_date(as_of) or self.now().date()
+        plan = self.plan(plan_id)
+        with self._read() as conn:
+            periods = self._periods(conn, plan.id)
+        return self._window(plan, periods, today)
+
+    @staticmethod
+    def _facts(conn: sa.Connection, pid: str, day: date) -> dict[str, dict]:
+        """What the updates filed on or before ``day`` say: the day each (task, period) was
+        first reported, the day each task first reached 100 %, and each task's latest
+        percentage."""
+        rows = conn.execute(
+            sa.select(tu.c.task, tu.c.period, tu.c.percent, tu.c.created_at)
+            .where(tu.c.plan_id == pid)
+            .order_by(tu.c.created_at, tu.c.id)
+        ).all()
+        first: dict[tuple[str, str], date] = {}
+        done: dict[str, date] = {}
+        latest: dict[str, int] = {}
+        for task, period, percent, at in rows:
+            d = from_db(at).date()
+            if d > day:
+                break  # filed after the day: not part of the record as of it
+            first.setdefault((task, period), d)
+            if percent >= 100:
+                done.setdefault(task, d)
+            latest[task] = percent
+        return {"first": first, "done": done, "latest": latest}
 
     def overdue(
         self: StoreBase,
         as_of: date | None = None,
         department: str | None = None,
         plan_id: str | None = None,
+        year: int | None = None,
     ) -> list[dict[str, Any]]:
-        """What is late as of a day (today, UTC): ``report`` — a period's due date passed
+        """What is late as of a day (today, UTC), judged within the plan's period: the day
+        is never after the plan's close (:meth:`supervision_window`), so a plan whose period
+        has ended is judged at its close, not today. ``report`` — a period's due date passed
         without an update on a task; ``deadline`` — a task's deadline passed and its latest
-        update is below 100 %. Each: kind, task, title, lead, departments, period, due,
-        days_late."""
+        update is below 100 %. ``year``: only the periods of that year and the deadlines
+        in it. Each: kind, task, title, lead, departments, period, due, days_late."""
         today = _as_date(as_of) or self.now().date()
+        plan = self.plan(plan_id)
         with self._read() as conn:
-            pid = self._plan_id(conn, plan_id)
-            ts, periods, first = self._report_state(conn, pid)
-            latest = self._latest_updates(conn, pid)
+            pid = plan.id
+            ts, periods, _first = self._report_state(conn, pid)
+            window = self._window(plan, periods, today)
+            facts = self._facts(conn, pid, window["as_of"])
+        first, latest = facts["first"], facts["latest"]
+        day = _judged_on(window)
+        if year is not None:
+            periods = [p for p in periods if p["year"] == int(year)]
         out = []
         for t in ts:
             if department and department not in t["departments"]:
@@ -254,27 +322,121 @@ class CalendarMixin:
                 "article": t["article"],
             }
             for p in periods:
-                if p["due"] < today and self._due_in(t, p) and (t["key"], p["key"]) not in first:
+                if p["due"] < day and self._due_in(t, p) and (t["key"], p["key"]) not in first:
                     out.append(
                         {
                             **base,
                             "kind": "report",
                             "period": p["key"],
                             "due": p["due"],
-                            "days_late": (today - p["due"]).days,
+                            "days_late": (day - p["due"]).days,
                         }
                     )
-            last = latest.get(t["key"])
-            if t["deadline"] < today and (last is None or last["percent"] < 100):
+            if year is not None and t["deadline"].year != int(year):
+                continue
+            percent = latest.get(t["key"])
+            if t["deadline"] < day and (percent is None or percent < 100):
                 out.append(
                     {
                         **base,
                         "kind": "deadline",
                         "period": None,
                         "due": t["deadline"],
-                        "days_late": (today - t["deadline"]).days,
-                        "percent": last["percent"] if last else None,
+                        "days_late": (day - t["deadline"]).days,
+                        "percent": percent,
                     }
                 )
         out.sort(key=lambda r: (r["due"], r["task"], r["kind"]))
         return out
+
+    def task_record(
+        self: StoreBase,
+        year: int | None = None,
+        department: str | None = None,
+        plan_id: str | None = None,
+        as_of: date | None = None,
+    ) -> dict[str, Any]:
+        """The record of supervision as of a day (today, never after the plan's close): for
+        a plan whose period has ended, its final record.
+
+        ``tasks`` (those with their deadline in ``year``, or all): ``outcome`` —
+        ``done_on_time`` (100 % reported by the deadline), ``done_late`` (by the as-of day,
+        after the deadline; ``days_late`` says how long after), ``not_done`` (the deadline
+        passed without 100 %), ``open`` (neither done nor due yet); ``completed_on``,
+        ``percent`` (the latest reported), and ``reports``: of the periods the task reports
+        in that were due by the as-of day, how many were filed ``on_time``, ``late`` or are
+        ``missing``. ``periods`` (of ``year``, or all): per reporting period the tasks due
+        and how many were filed on time, late or not (``open`` while not yet due).
+        ``window``: :meth:`supervision_window`."""
+        today = _as_date(as_of) or self.now().date()
+        plan = self.plan(plan_id)
+        with self._read() as conn:
+            pid = plan.id
+            ts, periods, _first = self._report_state(conn, pid)
+            window = self._window(plan, periods, today)
+            facts = self._facts(conn, pid, window["as_of"])
+        first, done, latest = facts["first"], facts["done"], facts["latest"]
+        day = _judged_on(window)
+        if year is not None:
+            periods = [p for p in periods if p["year"] == int(year)]
+        if department:
+            ts = [t for t in ts if department in t["departments"]]
+        tally = {p["key"]: {"on_time": 0, "late": 0, "missing": 0} for p in periods}
+        tasks_out = []
+        for t in ts:
+            reports = {"due": 0, "on_time": 0, "late": 0, "missing": 0}
+            for p in periods:
+                filed = first.get((t["key"], p["key"]))
+                if not self._due_in(t, p) or (filed is None and p["due"] >= day):
+                    continue  # not reported in, or not yet due
+                kind = "missing" if filed is None else "on_time" if filed <= p["due"] else "late"
+                reports["due"] += 1
+                reports[kind] += 1
+                tally[p["key"]][kind] += 1
+            if year is not None and t["deadline"].year != int(year):
+                continue
+            completed = done.get(t["key"])
+            if completed is not None:
+                late: int | None = max(0, (completed - t["deadline"]).days)
+                outcome = "done_late" if late else "done_on_time"
+            else:
+                late = None
+                outcome = "not_done" if t["deadline"] < day else "open"
+            tasks_out.append(
+                {
+                    "task": t["key"],
+                    "title": t["title"],
+                    "lead": t["lead"],
+                    "departments": t["departments"],
+                    "article": t["article"],
+                    "deadline": t["deadline"],
+                    "outcome": outcome,
+                    "completed_on": completed,
+                    "days_late": late,
+                    "percent": latest.get(t["key"]),
+                    "reports": reports,
+                }
+            )
+        periods_out = []
+        for p in periods:
+            n = sum(1 for t in ts if self._due_in(t, p))
+            if not n:
+                continue
+            periods_out.append(
+                {
+                    "period": p["key"],
+                    "year": p["year"],
+                    "due": p["due"],
+                    "tasks": n,
+                    "open": p["due"] >= day,
+                    **tally[p["key"]],
+                }
+            )
+        return {"window": window, "year": year, "tasks": tasks_out, "periods": periods_out}
+
+
+def _judged_on(window: dict[str, Any]) -> date:
+    """The first day that is not over: what falls due before it is late. Today while the
+    plan runs (what is due today is not late yet); the day after its close once it has
+    ended (the close day is over)."""
+    return window["as_of"] + timedelta(days=1) if window["closed"] else window["as_of"]

@@ -57,16 +57,21 @@ class NoticesMixin:
     ) -> dict[str, Any]:
         """Notices for the users of every department with a task unreported for a period:
         ``due_soon`` from ``before_days`` before the due date to the due date, ``overdue``
-        after it. Each user gets one notice of each kind per period. E-mailed when SMTP is
-        configured (``smtp``: :class:`~kaoping.assess.notices.SmtpSettings`; None: from the
-        environment; False: never) to users with an address. Returns ``created`` (the new
-        notices), ``emailed`` (how many) and ``email_error`` (None, or why sending failed).
+        after it. Each user gets one notice of each kind per period; none once the plan's
+        period and its reporting calendar have ended (:meth:`supervision_window`). E-mailed
+        when SMTP is configured (``smtp``: :class:`~kaoping.assess.notices.SmtpSettings`;
+        None: from the environment; False: never) to users with an address. Returns
+        ``created`` (the new notices), ``emailed`` (how many) and ``email_error`` (None, or
+        why sending failed).
         """
         from ...assess.notices import SmtpSettings, send_notices
 
         today = _as_date(as_of) or self.now().date()
         now = self.now()
         created: list[dict[str, Any]] = []
+        if self.supervision_window(today, plan_id)["closed"]:
+            # the plan's period and its reporting are over: nothing to remind anyone of
+            return {"created": created, "emailed": 0, "email_error": None}
         with self._write() as conn:
             pid = self._plan_id(conn, plan_id)
             ts, periods, first = self._report_state(conn, pid)
