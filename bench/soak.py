@@ -23,10 +23,7 @@ Run: uv run python bench/soak.py [--readers 4] [--writers 2] [--rows 100000]
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 import yaml
+from harness import pct, postgres_schema, serving
 
 START, END = 2021, 2025
 YEARS = range(START - 1, END + 1)  # 6 years
@@ -80,12 +77,6 @@ def data_csv(n_ind: int, n_areas: int) -> bytes:
             for y in YEARS:
                 lines.append(f"i{i},a{a},{y},{50 + (i + a) % 7}.5,u,final,soak")
     return ("\n".join(lines) + "\n").encode()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -178,13 +169,6 @@ def run_job(c: httpx.Client, first: httpx.Response, log: Log, limit: float) -> d
     return job
 
 
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    v = sorted(values)
-    return v[min(len(v) - 1, round(p / 100 * (len(v) - 1)))]
-
-
 def soak(label: str, url: str, args: argparse.Namespace) -> bool:
     from kaoping.plan import parse_plan
     from kaoping.settings import Settings
@@ -203,75 +187,57 @@ def soak(label: str, url: str, args: argparse.Namespace) -> bool:
     tokens = [store.create_token("boss", f"soak-{k}") for k in range(args.writers + 1)]
     store.close()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KAOPING_DATA_DIR": str(folder), "KAOPING_MAX_UPLOAD_MB": "64"}
-    cmd = [sys.executable, "-m", "kaoping.cli", "serve", "--db", url, "--port", str(port)]
-    cmd += ["--host", "127.0.0.1", "--plan", str(plan_file)]
-    out = (folder / "serve.log").open("w")
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     log = Log()
     stop = threading.Event()
     windows: list[tuple[float, float]] = []
     deadline = time.monotonic() + args.max_seconds
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"kaoping serve exited: {(folder / 'serve.log').read_text()}")
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("kaoping serve did not start")
-            time.sleep(0.2)
-        # warm the caches (the first evaluation of the plan), then start the load
-        for path in ("/", "/api/v1/overview", "/i/i0"):
-            httpx.get(base + path, timeout=120)
-        threads = [
-            threading.Thread(target=reader, args=(base, log, stop, args.pause, args.indicators, k))
-            for k in range(args.readers)
-        ] + [
-            threading.Thread(target=writer, args=(base, tokens[m + 1], log, stop, args.pause, m))
-            for m in range(args.writers)
-        ]
-        for t in threads:
-            t.start()
-        time.sleep(1.0)
-        baseline = (time.monotonic(), time.monotonic() + args.baseline)
-        time.sleep(args.baseline)
-        auth = {"Authorization": f"Bearer {tokens[0]}"}
-        with httpx.Client(base_url=base, timeout=300, headers=auth) as c:
-            t0 = time.monotonic()
-            first = c.post(
-                "/api/v1/import",
-                data={"dry_run": "true", "wait": "0"},
-                files={"file": ("soak.csv", data, "text/csv")},
-            )
-            dry = run_job(c, first, log, deadline - time.monotonic())
-            t1 = time.monotonic()
-            windows.append((t0, t1))
-            if dry.get("state") == "done" and dry["report"]["ok"]:
-                t2 = time.monotonic()
-                first = c.post(f"/api/v1/imports/{dry['id']}/confirm", json={})
-                run_job(c, first, log, deadline - time.monotonic())
-                t3 = time.monotonic()
-                windows.append((t2, t3))
-            elif dry:
-                log.error(f"dry run not ok: {dry.get('report', {}).get('counts')}")
-        time.sleep(1.0)
-        stop.set()
-        for t in threads:
-            t.join(timeout=120)
-    finally:
-        stop.set()
-        proc.terminate()
+    upload = {"KAOPING_MAX_UPLOAD_MB": "64"}
+    with serving(url, folder, plan_file, upload, args.max_seconds) as base:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        out.close()
+            # warm the caches (the first evaluation of the plan), then start the load
+            for path in ("/", "/api/v1/overview", "/i/i0"):
+                httpx.get(base + path, timeout=120)
+            threads = [
+                threading.Thread(
+                    target=reader, args=(base, log, stop, args.pause, args.indicators, k)
+                )
+                for k in range(args.readers)
+            ] + [
+                threading.Thread(
+                    target=writer, args=(base, tokens[m + 1], log, stop, args.pause, m)
+                )
+                for m in range(args.writers)
+            ]
+            for t in threads:
+                t.start()
+            time.sleep(1.0)
+            baseline = (time.monotonic(), time.monotonic() + args.baseline)
+            time.sleep(args.baseline)
+            auth = {"Authorization": f"Bearer {tokens[0]}"}
+            with httpx.Client(base_url=base, timeout=300, headers=auth) as c:
+                t0 = time.monotonic()
+                first = c.post(
+                    "/api/v1/import",
+                    data={"dry_run": "true", "wait": "0"},
+                    files={"file": ("soak.csv", data, "text/csv")},
+                )
+                dry = run_job(c, first, log, deadline - time.monotonic())
+                t1 = time.monotonic()
+                windows.append((t0, t1))
+                if dry.get("state") == "done" and dry["report"]["ok"]:
+                    t2 = time.monotonic()
+                    first = c.post(f"/api/v1/imports/{dry['id']}/confirm", json={})
+                    run_job(c, first, log, deadline - time.monotonic())
+                    t3 = time.monotonic()
+                    windows.append((t2, t3))
+                elif dry:
+                    log.error(f"dry run not ok: {dry.get('report', {}).get('counts')}")
+            time.sleep(1.0)
+            stop.set()
+            for t in threads:
+                t.join(timeout=120)
+        finally:
+            stop.set()
 
     # lost writes: every acknowledged revision must be in the database with its value
     store = Store.open(url, Settings(data_dir=folder))
@@ -338,18 +304,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as d:
             ok &= soak("sqlite", f"sqlite:///{d}/soak.db", args)
     if not args.no_postgres:
-        admin = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        schema = f"soak_{secrets.token_hex(4)}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        try:
-            sep = "&" if "?" in args.postgres else "?"
-            url = f"{args.postgres}{sep}options=-csearch_path%3D{schema}"
+        with postgres_schema(args.postgres, "soak") as url:
             ok &= soak("postgresql", url, args)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
     return 0 if ok else 1
 
 

@@ -18,16 +18,17 @@ Bounded: loopback only, --seconds of load (default 20), readers without pause bu
 request at a time each.
 
 Run: uv run python bench/web_changes.py [--readers 4] [--seconds 20] [--every 2]
-     [--db postgresql+psycopg://postgres@127.0.0.1:5432/test]
+     [--db postgresql+psycopg://postgres@127.0.0.1:5432/test | --both]
+
+With --both, SQLite and then PostgreSQL (--db, default the local server's ``test``
+database) in one run, each with its goals.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,8 +36,8 @@ import time
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
-from soak import data_csv, free_port, pct, plan_text
+from harness import pct, postgres_schema, serving
+from soak import data_csv, plan_text
 
 GOAL_P99_MS, GOAL_FIRST_MS = 100.0, 300.0
 
@@ -81,80 +82,56 @@ def run(label: str, url: str, args: argparse.Namespace) -> bool:
     boss, rev = store.create_token("boss", "bench"), store.create_token("rev", "bench")
     store.close()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KAOPING_DATA_DIR": str(folder)}
-    cmd = [sys.executable, "-m", "kaoping.cli", "serve", "--db", url, "--port", str(port)]
-    cmd += ["--host", "127.0.0.1", "--plan", str(plan_file)]
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     samples: list[tuple[float, float, int]] = []
     changes: list[tuple[float, float, float]] = []  # approved at, first page after, new served
     stop = threading.Event()
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"kaoping serve exited: {(folder / 'serve.log').read_text()}")
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("kaoping serve did not start")
-            time.sleep(0.2)
-        t = time.monotonic()
-        for path in ("/", "/api/v1/overview", "/i/i0", "/api/v1/indicators/w0"):
-            httpx.get(base + path, timeout=300)
-        first_build = time.monotonic() - t
-        threads = [
-            threading.Thread(target=reader, args=(base, stop, samples, k), daemon=True)
-            for k in range(args.readers)
-        ]
-        for th in threads:
-            th.start()
-        start = time.monotonic()
-        writer = httpx.Client(base_url=base, timeout=120)
-        watcher = httpx.Client(base_url=base, timeout=120)
-        n = 0
-        while time.monotonic() - start < args.seconds and n < n_areas:
-            # a new value each time (an approved value is locked): area by area
-            area, value = f"a{n}", 1000.0 + n
-            n += 1
-            body = {"indicator": "w0", "area": area, "year": 2025, "value": value}
-            body |= {"status": "final", "base_revision": 0}
-            r = writer.post(
-                "/api/v1/observations", json=body, headers={"Authorization": f"Bearer {boss}"}
-            )
-            r.raise_for_status()
-            r = writer.post(
-                f"/api/v1/revisions/{r.json()['id']}/approve",
-                headers={"Authorization": f"Bearer {rev}"},
-            )
-            r.raise_for_status()
-            approved = time.monotonic()
-            t = time.monotonic()
-            watcher.get("/api/v1/overview").raise_for_status()
-            first = time.monotonic() - t
-            while latest_served(watcher, area) != value and time.monotonic() - approved < 60:
-                time.sleep(0.02)
-            changes.append((approved, first, time.monotonic() - approved))
-            time.sleep(max(0.0, args.every - (time.monotonic() - approved)))
-        end = time.monotonic()
-        stop.set()
-        for th in threads:
-            th.join(timeout=120)
-        writer.close()
-        watcher.close()
-    finally:
-        stop.set()
-        proc.terminate()
+    with serving(url, folder, plan_file) as base:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            t = time.monotonic()
+            for path in ("/", "/api/v1/overview", "/i/i0", "/api/v1/indicators/w0"):
+                httpx.get(base + path, timeout=300)
+            first_build = time.monotonic() - t
+            threads = [
+                threading.Thread(target=reader, args=(base, stop, samples, k), daemon=True)
+                for k in range(args.readers)
+            ]
+            for th in threads:
+                th.start()
+            start = time.monotonic()
+            writer = httpx.Client(base_url=base, timeout=120)
+            watcher = httpx.Client(base_url=base, timeout=120)
+            n = 0
+            while time.monotonic() - start < args.seconds and n < n_areas:
+                # a new value each time (an approved value is locked): area by area
+                area, value = f"a{n}", 1000.0 + n
+                n += 1
+                body = {"indicator": "w0", "area": area, "year": 2025, "value": value}
+                body |= {"status": "final", "base_revision": 0}
+                r = writer.post(
+                    "/api/v1/observations", json=body, headers={"Authorization": f"Bearer {boss}"}
+                )
+                r.raise_for_status()
+                r = writer.post(
+                    f"/api/v1/revisions/{r.json()['id']}/approve",
+                    headers={"Authorization": f"Bearer {rev}"},
+                )
+                r.raise_for_status()
+                approved = time.monotonic()
+                t = time.monotonic()
+                watcher.get("/api/v1/overview").raise_for_status()
+                first = time.monotonic() - t
+                while latest_served(watcher, area) != value and time.monotonic() - approved < 60:
+                    time.sleep(0.02)
+                changes.append((approved, first, time.monotonic() - approved))
+                time.sleep(max(0.0, args.every - (time.monotonic() - approved)))
+            end = time.monotonic()
+            stop.set()
+            for th in threads:
+                th.join(timeout=120)
+            writer.close()
+            watcher.close()
+        finally:
+            stop.set()
 
     during = [s for t, s, code in samples if start <= t <= end]
     errors = sum(1 for _, _, code in samples if code != 200)
@@ -188,22 +165,17 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20.0, help="seconds of approvals")
     ap.add_argument("--every", type=float, default=2.0, help="seconds between approvals")
     ap.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    ap.add_argument("--both", action="store_true", help="SQLite, then PostgreSQL (--db)")
     args = ap.parse_args()
-    if not args.db:
+    ok = True
+    if args.both or not args.db:
         with tempfile.TemporaryDirectory() as d:
             ok = run("SQLite", f"sqlite:///{d}/kaoping.db", args)
-        return 0 if ok else 1
-    admin = sa.create_engine(args.db, isolation_level="AUTOCOMMIT")
-    schema = f"bench_{secrets.token_hex(4)}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in args.db else "?"
-        ok = run("PostgreSQL", f"{args.db}{sep}options=-csearch_path%3D{schema}", args)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+        if not args.both:
+            return 0 if ok else 1
+    url = args.db or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    with postgres_schema(url, "bench") as schema_url:
+        ok = run("PostgreSQL", schema_url, args) and ok
     return 0 if ok else 1
 
 

@@ -11,6 +11,17 @@ from tests.goldens import SHOWN, golden_text, mismatches
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled plans and PDFs go to caches of the test run's own, never the user's."""
+    import os
+    import tempfile
+
+    if "KAOPING_CACHE_DIR" not in os.environ:
+        os.environ["KAOPING_CACHE_DIR"] = tempfile.mkdtemp(prefix="kaoping-test-cache-")
+    if "KAOPING_PDF_CACHE" not in os.environ:
+        os.environ["KAOPING_PDF_CACHE"] = tempfile.mkdtemp(prefix="kaoping-test-pdf-")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .plan.bundled import bundled_data, find_plan
-from .plan.loader import load_plan
+from .plan.cache import load_plan
 
 if TYPE_CHECKING:
     from .engine.result import Evaluation

@@ -7,6 +7,7 @@ non-zero exit or an HTTP 4xx; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class KaopingError(Exception):
@@ -69,3 +70,18 @@ class UsageError(KaopingError):
     """A request that cannot be honoured: unknown plan, year, area or method."""
 
     code = "usage"
+
+
+def read_input(p: Path, error: type[ProblemsError]) -> str:
+    """The UTF-8 text of the input file at ``p`` (a plan file for :class:`PlanError`, …):
+    a file that is missing or cannot be read is a :class:`UsageError`, text that is not
+    UTF-8 an ``error`` with the code ``encoding``."""
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no {error.what} file at {p}") from None
+    except UnicodeDecodeError as e:
+        msg = f"the file is not UTF-8 text ({e.reason} at byte {e.start})"
+        raise error([Problem("encoding", msg, str(p))]) from None
+    except OSError as e:
+        raise UsageError(f"cannot read the {error.what} file {p}: {e.strerror or e}") from None

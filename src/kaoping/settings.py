@@ -39,6 +39,17 @@ def _int(name: str, default: int) -> int:
         raise UsageError(f"{name}={v!r} is not a whole number") from None
 
 
+def _zone(name: str, default: str) -> str:
+    v = (os.environ.get(name) or "").strip() or default
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"{name}={v!r} is not a time zone (e.g. Asia/Shanghai, UTC)") from None
+    return v
+
+
 @dataclass
 class Settings:
     data_dir: Path = field(default_factory=_data_dir)
@@ -59,6 +70,8 @@ class Settings:
     # imports (docs/settings.md): the largest file accepted, how long an upload is kept
     max_upload_mb: int = 20
     import_keep_hours: int = 24
+    # the local time zone of the pages' times (docs/settings.md)
+    timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,6 +91,7 @@ class Settings:
             four_eyes=_bool("KAOPING_FOUR_EYES", True),
             max_upload_mb=_int("KAOPING_MAX_UPLOAD_MB", 20),
             import_keep_hours=_int("KAOPING_IMPORT_KEEP_HOURS", 24),
+            timezone=_zone("KAOPING_TIMEZONE", "Asia/Shanghai"),
         )
         return s
 

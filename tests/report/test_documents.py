@@ -13,6 +13,7 @@ from kaoping.report.documents import (
     evaluation_document,
     to_text,
 )
+from kaoping.report.documents.blocks import Data
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +196,8 @@ def test_off_track_indicators_carry_their_explanations(loaded):
     off = next(s for s in doc["sections"] if s["id"] == "off-track")
     rows = [dict(b["rows"]) for b in off["blocks"] if b["t"] == "kv"]
     assert rows[0]["Explanation"].startswith("The census revised the population base.")
-    assert rows[0]["Corrective task"] == "t1: Speed up"
+    assert rows[0]["Corrective task"] == "Speed up"  # the title in words
+    assert rows[0]["Task id"] == "t1" and isinstance(rows[0]["Task id"], Data)
     assert all(r["Explanation"] == "no explanation recorded" for r in rows[1:])
     assert all(r["Corrective task"] == "no corrective task recorded" for r in rows[1:])
     # without supervision records, every off-track indicator says so explicitly

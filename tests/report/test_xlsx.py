@@ -109,10 +109,12 @@ def test_assessment_workbook(loaded):
     assert res[0][:3] == ("类型", "考评对象", "定量得分")
     assert res[1] == ("部门", "统计局", 80.0, 90.0, 1.0, 0.0, 82.0, "良好", 1, "100% (1/1)")
     unit = [r for r in wb["统计局"].iter_rows(min_row=2, values_only=True)]
-    assert any(r[0] == "扣分" and "late_report" in r[1] for r in unit)
+    assert any(r[0] == "扣分" and "迟报" in r[1] for r in unit)  # the kind in words
     assert any("地区生产总值" in r[1] for r in unit)
     rules = {r[0]: r[1] for r in wb["规则"].iter_rows(min_row=2, values_only=True)}
-    assert rules["weights.quantitative"] == "0.7"
+    assert rules["定量得分权重"] == "0.7"
+    codes = {r[2]: r[1] for r in wb["规则"].iter_rows(min_row=2, values_only=True)}
+    assert codes["weights.quantitative"] == "0.7"  # the code column, for machines
     assert rules["规划版本"] == "v1"
 
 

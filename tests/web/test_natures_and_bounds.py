@@ -170,13 +170,14 @@ def test_the_overview_sums_up_by_nature(tiny: TestClient):
 def test_the_schedule_and_the_break(tiny: TestClient):
     en = tiny.get("/i/gdp_growth", params={"year": 2022, "lang": "en"}).text
     rows = _rows(en, "schedule-table")
-    assert rows["schedule-2021"] == "2021 >= 6 6.5 met"
-    assert rows["schedule-2022"] == "2022 >= 6 5.5 missed"
+    # the year's target in words, then as the plan writes it
+    assert rows["schedule-2021"] == "2021 ≥ 6% >= 6 6.5 met"
+    assert rows["schedule-2022"] == "2022 ≥ 6% >= 6 5.5 missed"
     assert "1 of 2 scheduled years met" in en
     zh = tiny.get("/i/gdp_growth", params={"year": 2021, "lang": "zh"}).text
     rows = _rows(zh, "schedule-table")
-    assert rows["schedule-2021"] == "2021 >= 6 6.5 达到"
-    assert rows["schedule-2022"] == "2022 >= 6 — —"  # not yet: the year shown is 2021
+    assert rows["schedule-2021"] == "2021 ≥ 6% >= 6 6.5 达到"
+    assert rows["schedule-2022"] == "2022 ≥ 6% >= 6 — —"  # not yet: the year shown is 2021
     jobs = tiny.get("/i/jobs", params={"year": 2022, "lang": "en"}).text
     brk = re.search(r'id="series-break" data-year="(\d+)" data-how="(\w+)">([^<]*)<', jobs)
     assert brk and brk.group(1) == "2022" and brk.group(2) == "spliced"

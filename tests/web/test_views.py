@@ -83,12 +83,18 @@ def test_bar_chart_escapes_and_labels():
 
 def test_bar_chart_scores_are_out_of_100():
     """Scores come 0–100 from the engine: written as they are, a full bar is 100."""
+    # the web's chart: as wide as its box, a full bar 84 % of it, the value right of the bar
     svg = str(charts.bar_chart([{"name": "A", "score": 77.5}], "T", "en", "c"))
-    assert '<text x="576" y="25" class="bar-value">77.5</text>' in svg
-    assert "7750" not in svg
-    widths = [float(w) for w in re.findall(r'class="bar" x="\d+" y="\d+" width="([\d.]+)"', svg)]
-    assert widths == [pytest.approx(0.775 * (640 - 190 - 70), abs=0.1)]
+    assert '<text x="86%" y="34" class="bar-value">77.5</text>' in svg
+    assert "7750" not in svg and "viewBox" not in svg
+    widths = [float(w) for w in re.findall(r'class="bar" x="0" y="\d+" width="([\d.]+)%"', svg)]
+    assert widths == [pytest.approx(0.775 * 84, abs=0.01)]
     assert '<title id="c-title">T</title>' in svg
+    # the printed chart: 640 units wide, names in the first 250, bars up to 640 - 250 - 70
+    svg = str(charts.bar_chart([{"name": "A", "score": 77.5}], "T", "en", "c", fluid=False))
+    assert '<text x="576" y="25" class="bar-value">77.5</text>' in svg
+    widths = [float(w) for w in re.findall(r'class="bar" x="\d+" y="\d+" width="([\d.]+)"', svg)]
+    assert widths == [pytest.approx(0.775 * (640 - 250 - 70), abs=0.1)]
 
 
 # ---- contrast (WCAG 2.1: text 4.5:1, graphics 3:1) -------------------------------------

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n import N_, label
+from ..i18n.codes import Table
 from .compute import AssessmentResult, assess
 
 if TYPE_CHECKING:
@@ -172,21 +174,27 @@ def adjust(
     return store.adjust(user, key, int(year), d, str(reason).strip())
 
 
-# the results table's columns and their headings, for the command line and the web
-COLUMNS: dict[str, dict[str, str]] = {
-    "rank": {"en": "Rank", "zh": "名次"},
-    "unit": {"en": "Unit", "zh": "考评单位"},
-    "quantitative": {"en": "Quantitative", "zh": "定量得分"},
-    "qualitative": {"en": "Qualitative", "zh": "定性得分"},
-    "deductions": {"en": "Deductions", "zh": "扣分"},
-    "adjustments": {"en": "Adjustments", "zh": "调整"},
-    "total": {"en": "Total", "zh": "总分"},
-    "grade": {"en": "Grade", "zh": "等次"},
-    "coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
-}
+#: the results table's columns, for the command line and the web; their headings are in the
+#: catalogs (msgctxt ``assessment``: ``COLUMNS["rank"]`` is ``{"en": "Rank", "zh": "名次"}``)
+COLUMNS = Table(
+    "assessment",
+    (
+        N_("assessment", "rank"),
+        N_("assessment", "unit"),
+        N_("assessment", "quantitative"),
+        N_("assessment", "qualitative"),
+        N_("assessment", "deductions"),
+        N_("assessment", "adjustments"),
+        N_("assessment", "total"),
+        N_("assessment", "grade"),
+        N_("assessment", "coverage"),
+    ),
+)
 
-#: shown in place of the grade of a unit below ``min_coverage``
-INSUFFICIENT = {"en": "insufficient data", "zh": "数据不足"}
+
+def insufficient_text(lang: str) -> str:
+    """Shown in place of the grade of a unit below ``min_coverage``."""
+    return label("assessment", "insufficient", lang)
 
 
 def coverage_text(coverage: Mapping[str, Any]) -> str:
@@ -201,11 +209,11 @@ def missing_text(m: Mapping[str, Any], as_of: int, lang: str) -> str:
     """Why an indicator counts as missing: no data, or data too old (its year and age)."""
     year, age = m.get("latest_year"), m.get("data_age")
     if m.get("status") != "stale" or year is None:
-        return "无数据" if lang == "zh" else "no data"
+        return label("assessment", "no_data", lang)
     age = as_of - year if age is None else age
-    if lang == "zh":
-        return f"数据过旧：最新数据为{year:.0f}年，早于{as_of}年{age:.0f}年"
-    return f"data too old: latest value {year:.0f}, {age:.0f} years before {as_of}"
+    return label(
+        "assessment", "stale_missing", lang, year=f"{year:.0f}", age=f"{age:.0f}", as_of=as_of
+    )
 
 
 def insufficient_lines(result: AssessmentResult, lang: str) -> list[str]:
@@ -215,15 +223,20 @@ def insufficient_lines(result: AssessmentResult, lang: str) -> list[str]:
     for u in result.units:
         if not u.insufficient_data:
             continue
-        name = u.name.get("zh") if lang == "zh" else u.name.get("en") or u.name.get("zh")
+        name = u.name.get(lang) or u.name.get("zh")
         items = "; ".join(
             f"{m['indicator']} ({missing_text(m, result.as_of, lang)})" for m in u.missing
         )
         cov = coverage_text(u.coverage)
-        if lang == "zh":
-            out.append(f"{name}：数据不足（数据覆盖率 {cov}，至少需要 {need}），缺少：{items}")
-        else:
-            out.append(
-                f"{name}: insufficient data (coverage {cov}, {need} needed); missing: {items}"
+        out.append(
+            label(
+                "assessment",
+                "insufficient_line",
+                lang,
+                name=name,
+                coverage=cov,
+                need=need,
+                items=items,
             )
+        )
     return out

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import PlanError, Problem, ProblemsError, UsageError
+from ..errors import PlanError, Problem, ProblemsError, read_input
 from ..plan.loader import _compose, _kind, field_name, line_of
 
 if TYPE_CHECKING:
@@ -410,16 +410,7 @@ def parse_assignment(text: str, plan: Plan, file: str = "<assignment>") -> Assig
 def load_assignment(path: str | Path, plan: Plan) -> Assignment:
     """Read and validate the assignment file at ``path`` against ``plan``."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no assignment file at {p}") from None
-    except UnicodeDecodeError as e:
-        msg = f"the file is not UTF-8 text ({e.reason} at byte {e.start})"
-        raise AssignmentError([Problem("encoding", msg, str(p))]) from None
-    except OSError as e:
-        raise UsageError(f"cannot read the assignment file {p}: {e.strerror or e}") from None
-    return parse_assignment(text, plan, str(p))
+    return parse_assignment(read_input(p, AssignmentError), plan, str(p))
 
 
 def example_assignment_path(plan_id: str) -> Path | None:

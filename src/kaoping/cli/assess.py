@@ -47,11 +47,12 @@ def assess(
         return
     from ..assess.service import (
         COLUMNS,
-        INSUFFICIENT,
         coverage_text,
         insufficient_lines,
+        insufficient_text,
         run_assessment,
     )
+    from ..i18n import label
 
     with _store(db_url) as store:
         result = run_assessment(store, year, plan_id)
@@ -75,34 +76,30 @@ def assess(
     def num(v: float | None) -> str:
         return "—" if v is None else f"{v:.{result.rules['decimals']}f}"
 
-    title = (
-        f"{result.plan_id} · {result.year}年度考评结果"
-        if lang == "zh"
-        else f"{result.plan_id} · annual assessment {result.year}"
-    )
+    title = label("assessment", "title", lang, plan=result.plan_id, year=result.year)
     table = Table(title=title)
     for key in COLUMNS:
         table.add_column(
-            COLUMNS[key][lang], justify="left" if key in ("unit", "grade") else "right"
+            COLUMNS.text(key, lang), justify="left" if key in ("unit", "grade") else "right"
         )
     for r, u in zip(rows, result.units, strict=True):
-        short = INSUFFICIENT[lang] if r["insufficient_data"] else "—"
+        short = insufficient_text(lang) if r["insufficient_data"] else "—"
         table.add_row(
             "—" if r["rank"] is None else str(r["rank"]),
-            r["name_zh"] if lang == "zh" else r["name_en"] or r["name_zh"],
+            r.get(f"name_{lang}") or r["name_zh"],
             num(r["quantitative"]),
             num(r["qualitative"]),
             num(r["deductions"]),
             num(r["adjustments"]),
             num(r["total"]),
-            (r["grade_zh"] if lang == "zh" else r["grade_en"]) or short,
+            r.get(f"grade_{lang}") or short,
             coverage_text(u.coverage),
         )
     _console().print(table)
     for line in insufficient_lines(result, lang):
         click.echo(line)
     if not rows:
-        click.echo("no units to assess" if lang == "en" else "没有考评单位")
+        click.echo(label("assessment", "no_units", lang))
 
 
 @assess.command("adjust", context_settings={"ignore_unknown_options": True})

@@ -93,19 +93,13 @@ def coverage(
 def _render(cov, names: dict[str, str], title: str, source: str, lang: str) -> None:
     from rich.table import Table
 
-    zh = lang == "zh"
+    from ..i18n import _
+
     groups = [*cov.groups, None]
-    t = Table(
-        title=title,
-        caption=(
-            "每格：有数据的指标数/指标数（数值个数）"
-            if zh
-            else "each cell: indicators with a value / indicators (values)"
-        ),
-    )
-    t.add_column("年份" if zh else "Year", justify="right")
+    t = Table(title=title, caption=_("coverage_caption", lang))
+    t.add_column(_("coverage_year", lang), justify="right")
     for g in groups:
-        t.add_column(names[g] if g else ("合计" if zh else "All groups"), justify="right")
+        t.add_column(names[g] if g else _("coverage_all_groups", lang), justify="right")
 
     def text(group: str | None, year: int | None) -> str:
         c = cov.cell(group, year)
@@ -113,17 +107,18 @@ def _render(cov, names: dict[str, str], title: str, source: str, lang: str) -> N
 
     for y in cov.years:
         t.add_row(str(y), *(text(g, y) for g in groups))
-    t.add_row("合计" if zh else "All years", *(text(g, None) for g in groups), style="bold")
+    t.add_row(_("coverage_all_years", lang), *(text(g, None) for g in groups), style="bold")
     out = _console()
     out.print(t)
     total = cov.total
-    if zh:
-        out.print(
-            f"共{total.values}个数值，覆盖{total.indicators}项指标中的{total.covered}项"
-            f"（{total.share:.0%}）。数据来源：{source}"
+    out.print(
+        _(
+            "coverage_total",
+            lang,
+            values=total.values,
+            covered=total.covered,
+            indicators=total.indicators,
+            share=f"{total.share:.0%}",
+            source=source,
         )
-    else:
-        out.print(
-            f"{total.values} values for {total.covered} of {total.indicators} indicators "
-            f"({total.share:.0%}). Data: {source}"
-        )
+    )

@@ -149,7 +149,7 @@ def schema(indent: int) -> None:
 def plans(lang: str) -> None:
     """List the bundled plans."""
     from ..plan.bundled import bundled_data, bundled_plans
-    from ..plan.loader import load_plan
+    from ..plan.cache import load_plan
 
     out = _console()
     for pid, folder in bundled_plans().items():

@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UsageError
+from ..i18n import N_
+from ..i18n import label as words
+from ..i18n.codes import Table
+from ..i18n.formats import format_list
 from ..report.labels import NATURE, PACE_BAND, REASON, TREND, t
 from ..report.scorecard import CSV_COLUMNS
 from .cells import escape_formula, format_value, set_text_cell
@@ -50,86 +54,87 @@ OBSERVATION_COLUMNS = [
     "approved_at",
 ]
 
-HEADERS: dict[str, dict[str, str]] = {
-    # observations
-    "indicator": {"en": "indicator", "zh": "指标代码"},
-    "name": {"en": "name", "zh": "指标名称"},
-    "area": {"en": "area", "zh": "地区"},
-    "year": {"en": "year", "zh": "年份"},
-    "value": {"en": "value", "zh": "数值"},
-    "censor": {"en": "censor", "zh": "数值界限"},
-    "previous_basis": {"en": "previous_basis", "zh": "原口径数值"},
-    "unit": {"en": "unit", "zh": "单位"},
-    "status": {"en": "status", "zh": "数据状态"},
-    "flags": {"en": "flags", "zh": "标记"},
-    "source": {"en": "source", "zh": "来源"},
-    "note": {"en": "note", "zh": "备注"},
-    "revision": {"en": "revision", "zh": "修订版次"},
-    "state": {"en": "state", "zh": "审核状态"},
-    "approved_at": {"en": "approved_at", "zh": "审核通过时间"},
-    # evaluations (kaoping.report.scorecard.CSV_COLUMNS)
-    "group": {"en": "group", "zh": "分组"},
-    "key": {"en": "key", "zh": "指标代码"},
-    "kind": {"en": "kind", "zh": "目标类型"},
-    "target": {"en": "target", "zh": "目标"},
-    "target_year": {"en": "target_year", "zh": "目标年份"},
-    "base_year": {"en": "base_year", "zh": "基期年份"},
-    "base_value": {"en": "base_value", "zh": "基期值"},
-    "latest_year": {"en": "latest_year", "zh": "最新年份"},
-    "latest_value": {"en": "latest_value", "zh": "最新值"},
-    "latest_censor": {"en": "latest_censor", "zh": "最新值界限"},
-    "nature": {"en": "nature", "zh": "指标属性"},
-    "data_age": {"en": "data_age", "zh": "数据时效（年）"},
-    "year_reached": {"en": "year_reached", "zh": "达到目标年份"},
-    "attainment": {"en": "attainment", "zh": "实现程度"},
-    "attainment_method": {"en": "attainment_method", "zh": "实现程度算法"},
-    "completion": {"en": "completion", "zh": "完成度"},
-    "pace_measure": {"en": "pace_measure", "zh": "进度度量"},
-    "pace": {"en": "pace", "zh": "进度"},
-    "pace_band": {"en": "pace_band", "zh": "进度档次"},
-    "observed_rate": {"en": "observed_rate", "zh": "实际年均增速"},
-    "required_rate": {"en": "required_rate", "zh": "所需年均增速"},
-    "required_rate_now": {"en": "required_rate_now", "zh": "当前所需年均增速"},
-    "projected_value": {"en": "projected_value", "zh": "预计值"},
-    "projected_year": {"en": "projected_year", "zh": "预计实现年份"},
-    "status_label": {"en": "status_label", "zh": "状态"},
-    "reason": {"en": "reason", "zh": "原因"},
-    "trend": {"en": "trend", "zh": "趋势"},
-}
+#: the columns whose headers are translated in CSV and Excel (msgctxt ``column``:
+#: ``HEADERS["year"]`` is ``{"en": "year", "zh": "年份"}``); the English header is the key
+HEADERS = Table(
+    "column",
+    (
+        N_("column", "indicator"),
+        N_("column", "name"),
+        N_("column", "area"),
+        N_("column", "year"),
+        N_("column", "value"),
+        N_("column", "censor"),
+        N_("column", "previous_basis"),
+        N_("column", "unit"),
+        N_("column", "status"),
+        N_("column", "flags"),
+        N_("column", "source"),
+        N_("column", "note"),
+        N_("column", "revision"),
+        N_("column", "state"),
+        N_("column", "approved_at"),
+        N_("column", "group"),
+        N_("column", "key"),
+        N_("column", "kind"),
+        N_("column", "target"),
+        N_("column", "target_year"),
+        N_("column", "base_year"),
+        N_("column", "base_value"),
+        N_("column", "latest_year"),
+        N_("column", "latest_value"),
+        N_("column", "latest_censor"),
+        N_("column", "nature"),
+        N_("column", "data_age"),
+        N_("column", "year_reached"),
+        N_("column", "attainment"),
+        N_("column", "attainment_method"),
+        N_("column", "completion"),
+        N_("column", "pace_measure"),
+        N_("column", "pace"),
+        N_("column", "pace_band"),
+        N_("column", "observed_rate"),
+        N_("column", "required_rate"),
+        N_("column", "required_rate_now"),
+        N_("column", "projected_value"),
+        N_("column", "projected_year"),
+        N_("column", "status_label"),
+        N_("column", "reason"),
+        N_("column", "trend"),
+    ),
+)
 
-VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "status": {
-        "final": {"en": "final", "zh": "正式"},
-        "provisional": {"en": "provisional", "zh": "初步"},
-    },
-    "flags": {
-        "estimated": {"en": "estimated", "zh": "估计"},
-        "imputed": {"en": "imputed", "zh": "插补"},
-        "break": {"en": "break", "zh": "口径变化"},
-    },
-    "state": {
-        "submitted": {"en": "submitted", "zh": "待审核"},
-        "approved": {"en": "approved", "zh": "已通过"},
-        "rejected": {"en": "rejected", "zh": "已退回"},
-        "superseded": {"en": "superseded", "zh": "已被替代"},
-    },
+#: the coded columns of observations and their codes, translated in CSV and Excel (msgctxt
+#: ``observation``)
+VALUE_CODES: dict[str, tuple[str, ...]] = {
+    "status": (N_("observation", "final"), N_("observation", "provisional")),
+    "flags": (
+        N_("observation", "estimated"),
+        N_("observation", "imputed"),
+        N_("observation", "break"),
+    ),
+    "state": (
+        N_("observation", "submitted"),
+        N_("observation", "approved"),
+        N_("observation", "rejected"),
+        N_("observation", "superseded"),
+    ),
 }
 
 
 def header(column: str, lang: str) -> str:
-    entry = HEADERS.get(column)
-    return (entry.get(lang) or column) if entry else column
+    return HEADERS.text(column, lang) if column in HEADERS else column
 
 
 def label(column: str, value: str, lang: str) -> str:
     """A value of a coded column (status, flags, state) in ``lang``."""
-    table = VALUE_LABELS.get(column)
-    if table is None or not value:
+    if column not in VALUE_CODES or not value:
         return value
     if column == "flags":
-        sep = "、" if lang == "zh" else ","
-        return sep.join(t(table, f, lang) for f in str(value).split(",") if f)
-    return t(table, str(value), lang)
+        return format_list(
+            [words("observation", f, lang) for f in str(value).split(",") if f], lang
+        )
+    return words("observation", str(value), lang)
 
 
 def _check(fmt: str, lang: str) -> None:
@@ -224,7 +229,9 @@ def export_observations(
     _check(fmt, lang)
     rows = observation_rows(table, plan, lang, censor_in_value=fmt != "json")
     columns = [c for c in OBSERVATION_COLUMNS if not rows or c in rows[0]]
-    return write_table(rows, columns, fmt, lang, sheet="observations" if lang == "en" else "观测值")
+    return write_table(
+        rows, columns, fmt, lang, sheet=HEADERS.text(N_("column", "sheet_observations"), lang)
+    )
 
 
 EVALUATION_COLUMNS = CSV_COLUMNS  # the scorecard's flat rows
@@ -260,9 +267,8 @@ def export_evaluation(
         card = scorecard(plan, ev, area, lang)
         return json.dumps(card, ensure_ascii=False, indent=1, default=str).encode("utf-8")
     rows = evaluation_rows(plan, ev, area, lang)
-    return write_table(
-        rows, EVALUATION_COLUMNS, fmt, lang, sheet="scorecard" if lang == "en" else "评价"
-    )
+    sheet = HEADERS.text(N_("column", "sheet_scorecard"), lang)
+    return write_table(rows, EVALUATION_COLUMNS, fmt, lang, sheet=sheet)
 
 
 def media_type(fmt: str) -> str:

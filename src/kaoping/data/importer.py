@@ -24,7 +24,10 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
-from .exports import HEADERS, VALUE_LABELS
+from ..i18n import LANGS
+from ..i18n import label as coded
+from ..i18n.formats import format_list
+from .exports import HEADERS, VALUE_CODES, header
 from .observations import ALIASES, RowChecker
 
 if TYPE_CHECKING:
@@ -93,17 +96,23 @@ class ImportReport:
 
 # reading ------------------------------------------------------------------------------------
 
-_ZH_HEADERS = {v["zh"]: k for k, v in HEADERS.items()}
-_WORDS = {
-    col: {lab: code for code, labs in table.items() for lab in labs.values()}
-    for col, table in VALUE_LABELS.items()
+#: a translated header -> its column, and a translated word -> its code, in every language of
+#: the catalogs (a file exported in Chinese imports back)
+_HEADERS = {
+    header(code, lang): code for lang in LANGS for code in HEADERS if header(code, lang) != code
 }
+_WORDS = {
+    col: {coded("observation", code, lang): code for code in codes for lang in LANGS}
+    for col, codes in VALUE_CODES.items()
+}
+#: the separators of a list of flags as an export writes them ("、" in Chinese)
+_SEPARATORS = {format_list(["", ""], lang) for lang in LANGS} - {","}
 
 
 def normalise_header(h: Any) -> str:
     text = str(h or "").strip()
-    if text in _ZH_HEADERS:
-        text = _ZH_HEADERS[text]
+    if text in _HEADERS:
+        text = _HEADERS[text]
     text = text.lower()
     return ALIASES.get(text, "indicator" if text == "key" else text)
 
@@ -173,7 +182,10 @@ def read_table(
         raw = {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(head) if h}
         for col, words in _WORDS.items():
             if raw.get(col):
-                parts = [p.strip() for p in raw[col].replace("、", ",").split(",")]
+                text = raw[col]
+                for sep in _SEPARATORS:
+                    text = text.replace(sep.strip(), ",")
+                parts = [p.strip() for p in text.split(",")]
                 raw[col] = ",".join(words.get(p, p) for p in parts if p)
         rows.append((n, raw))
     if not rows:

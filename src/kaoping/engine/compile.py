@@ -8,7 +8,7 @@ and year by the engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -77,6 +77,15 @@ class TargetArrays:
         self.tol_abs = np.zeros(n)
         self.tol_rel = np.zeros(n)
         self.start = np.zeros(n, np.int64)
+
+    def subset(self, rows: np.ndarray) -> TargetArrays:
+        """The same slot for the indicators ``rows`` only (ref_idx still names the plan's)."""
+        out = TargetArrays.__new__(TargetArrays)
+        out.n = len(rows)
+        for f in fields(self):
+            if f.name != "n":
+                setattr(out, f.name, getattr(self, f.name)[rows])
+        return out
 
     def set(self, i: int, t: Target, year: int, tol: Tolerance, index: dict[str, int]) -> None:
         self.present[i] = True
@@ -173,6 +182,11 @@ class CompiledPlan:
     conditions_early: list[np.ndarray] = field(default_factory=list)
     # the text of every condition of the final target, per indicator
     condition_text: list[list[str]] = field(default_factory=list)
+    # the target each indicator's row shows (text, year; NaN: none); a schedule-only
+    # indicator shows the entry of the as-of year (``shown_schedule``: its (year, text))
+    shown_text: list[str] = field(default_factory=list)
+    shown_year: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shown_schedule: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -293,7 +307,8 @@ def compile_plan(plan: Plan) -> CompiledPlan:
             (db_abs if tol.relative else db_rel)[i] = 0.0
 
     years = sorted({m.year for m in plan.milestones})
-    return CompiledPlan(
+    shown_text, shown_year, shown_schedule = _shown_targets(plan, quant)
+    cp = CompiledPlan(
         keys=[ind.key for ind in inds],
         index=index,
         kind=kind,
@@ -331,7 +346,50 @@ def compile_plan(plan: Plan) -> CompiledPlan:
         conditions=conds,
         conditions_early=conds_early,
         condition_text=cond_text,
+        shown_text=shown_text,
+        shown_year=shown_year,
+        shown_schedule=shown_schedule,
     )
+    _freeze(cp)
+    return cp
+
+
+def _freeze(cp: CompiledPlan) -> None:
+    """Make every array read-only: a compiled plan is shared by the evaluations that reuse it."""
+    slots = [*cp.targets, cp.final, cp.every, *cp.schedule, *cp.conditions]
+    for obj in (cp, *slots):
+        for value in vars(obj).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+    for a in cp.conditions_early:
+        a.flags.writeable = False
+
+
+def _shown_targets(plan: Plan, quant: list) -> tuple[list[str], np.ndarray, dict]:
+    """The target text and year each indicator's row shows: the final target, else the
+    every-year constraint, else (schedule only) the as-of year's entry, else the last
+    qualitative target."""
+    texts: list[str] = []
+    years = np.full(len(plan.indicators), np.nan)
+    sched: dict[int, list[tuple[int, str]]] = {}
+    for i, ind in enumerate(plan.indicators):
+        every = [t for t in ind.quantitative if t.parsed.every_year]  # type: ignore[union-attr]
+        spec = quant[i][-1] if quant[i] else every[-1] if every else None
+        if spec is None and ind.schedule:
+            sched[i] = [(e.year, _text(e)) for e in ind.scheduled]
+            texts.append("")
+            continue
+        if spec is None and ind.targets:
+            spec = ind.targets[-1]
+        texts.append("" if spec is None else _text(spec))
+        if spec is not None and spec.year is not None:
+            years[i] = spec.year
+    return texts, years, sched
+
+
+def _text(spec) -> str:
+    text = getattr(spec, "expression", None) or getattr(spec, "expr", None)
+    return text or "qualitative"
 
 
 def _can_be_early(spec, final: TargetArrays, i: int) -> bool:

@@ -58,55 +58,62 @@ def check_every_year(
     decline, 0 levels), ``censor`` the bound of each value, ``unlinked`` the breaks across
     which no year-on-year measure is taken.
     """
-    n_y = values.shape[2]
+    n_i, n_a, n_y = values.shape
+    # only the indicators with a constraint are checked: the per-year arrays hold their rows
+    rows = np.flatnonzero(ta.present)
     years = np.arange(n_y)[None, None, :]
-    code = ta.measure[:, None, None]
-    m = _yearly(code, values, years, rate, unlinked)
-    lo = np.broadcast_to(ta.lo[:, None, None], values.shape).copy()
-    hi = np.broadcast_to(ta.hi[:, None, None], values.shape).copy()
-    if ta.has_ref.any():
-        r = values[ta.ref_idx]
-        kind = ta.ref_kind[:, None, None]
+    code = ta.measure[rows, None, None]
+    v = values[rows]
+    rrate = None if rate is None else rate[rows]
+    m = _yearly(code, v, years, rrate, None if unlinked is None else unlinked[rows])
+    lo = np.broadcast_to(ta.lo[rows, None, None], v.shape).copy()
+    hi = np.broadcast_to(ta.hi[rows, None, None], v.shape).copy()
+    if ta.has_ref[rows].any():
+        ref = ta.ref_idx[rows]
+        kind = ta.ref_kind[rows, None, None]
         rcode = np.select(
             [kind == REF_VALUE, kind == REF_CHANGE, kind == REF_GROWTH],
             [0, np.where(code == GROWTH, GROWTH, code), GROWTH],
             default=0,
         )
-        rrate = None if rate is None else rate[ta.ref_idx]
-        runlinked = None if unlinked is None else unlinked[ta.ref_idx]
-        rhs = ta.ref_factor[:, None, None] * _yearly(rcode, r, years, rrate, runlinked)
-        rhs = rhs + ta.ref_offset[:, None, None]
-        lo, hi = bounds_from_reference(ta, rhs, lo, hi)
-    last = np.minimum(ta.year, as_of) - y0
-    window = (
-        ta.present[:, None, None]
-        & (years >= (ta.start - y0)[:, None, None])
-        & (years <= last[:, None, None])
-    )
+        r_rate = None if rate is None else rate[ref]
+        runlinked = None if unlinked is None else unlinked[ref]
+        rhs = ta.ref_factor[rows, None, None] * _yearly(
+            rcode, values[ref], years, r_rate, runlinked
+        )
+        rhs = rhs + ta.ref_offset[rows, None, None]
+        lo, hi = bounds_from_reference(ta.subset(rows), rhs, lo, hi)
+    last = np.minimum(ta.year[rows], as_of) - y0
+    window = (years >= (ta.start[rows] - y0)[:, None, None]) & (years <= last[:, None, None])
     checked = window & ~np.isnan(m) & ~np.isnan(lo) & ~np.isnan(hi)
     c = None
     if censor is not None:
-        sign = np.ones(ta.n, np.int8)
-        if rate is not None:
-            sign = np.where((rate != 0) & (ta.measure != LEVEL), rate, 1).astype(np.int8)
-        c = censor * sign[:, None, None]
+        sign = np.ones(len(rows), np.int8)
+        if rrate is not None:
+            sign = np.where((rrate != 0) & (ta.measure[rows] != LEVEL), rrate, 1).astype(np.int8)
+        c = censor[rows] * sign[:, None, None]
     proven, _ = inside_censored(
         m,
         lo,
         hi,
-        ta.lo_strict[:, None, None],
-        ta.hi_strict[:, None, None],
-        ta.exact[:, None, None],
+        ta.lo_strict[rows, None, None],
+        ta.hi_strict[rows, None, None],
+        ta.exact[rows, None, None],
         c,
     )
     held = checked & proven
-    n_checked = checked.sum(axis=2)
-    n_held = held.sum(axis=2)
-    last_checked = np.where(
-        checked.any(axis=2), n_y - 1 - np.argmax(checked[..., ::-1], axis=2), -1
-    )
-    last_held = np.take_along_axis(held, np.clip(last_checked, 0, None)[..., None], axis=2)[..., 0]
+    last_checked = np.full((n_i, n_a), -1, np.int64)
+    last_checked[rows] = last_true(checked)
+    last_held = np.zeros((n_i, n_a), bool)
+    last_held[rows] = np.take_along_axis(
+        held, np.clip(last_checked[rows], 0, None)[..., None], axis=2
+    )[..., 0]
+    n_checked = np.zeros((n_i, n_a), np.int64)
+    n_held = np.zeros((n_i, n_a), np.int64)
+    n_checked[rows] = checked.sum(axis=2)
+    n_held[rows] = held.sum(axis=2)
     return {
+        "rows": rows,  # the indicator of each row of the per-year arrays below
         "measure": m,
         "lo": lo,
         "hi": hi,
@@ -117,3 +124,10 @@ def check_every_year(
         "last_checked": last_checked,
         "last_held": last_held & (last_checked >= 0),
     }
+
+
+def last_true(mask: np.ndarray) -> np.ndarray:
+    """The last index along the year axis where ``mask`` holds, -1 where it never does."""
+    n = mask.shape[2]
+    last = n - 1 - np.argmax(mask[..., ::-1], axis=2)
+    return np.where(mask.any(axis=2), last, -1)

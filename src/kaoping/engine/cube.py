@@ -41,6 +41,9 @@ class Cube:
     # basis (None: nothing spliced); the plan's own baseline is spliced with them
     splice_mult: np.ndarray | None = None
     splice_add: np.ndarray | None = None
+    # the index of the cube's first area among all areas (a cube of some areas only):
+    # the plan's own baselines apply to the plan's default area, index 0
+    area0: int = 0
 
     @property
     def years(self) -> np.ndarray:
@@ -52,87 +55,225 @@ class Cube:
 
 
 def _codes(values: np.ndarray, index: dict[str, int]) -> np.ndarray:
-    """Map labels to codes (-1 for unknown labels).
+    """Map labels to codes (-1 for unknown labels)."""
+    codes, labels = _factorize(np.asarray(values))
+    return _lookup(labels, index)[codes]
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """Codes (int32, indices into ``labels``) and the distinct labels in order of appearance.
 
     Observations come in runs of one label (indicator by indicator, area by area): every
     row is compared with the one before it in one array operation, and only the first row
-    of each run is looked up in ``index``; its code is repeated over the run. Data in no
-    order at all cost one lookup per row, in NumPy's loop rather than Python's."""
-    values = np.asarray(values)
+    of each run is looked up; its code is repeated over the run. Data in no order at all
+    cost one lookup per row, in NumPy's loop rather than Python's."""
     n = len(values)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    head = np.ones(n, dtype=bool)
-    np.not_equal(values[1:], values[:-1], out=head[1:])
-    starts = np.flatnonzero(head)
-    codes = np.frompyfunc(index.get, 2, 1)(values[starts], -1).astype(np.int64)
-    return np.repeat(codes, np.diff(starts, append=n))
+        return np.zeros(0, np.int32), []
+    starts = _run_starts(values)
+    heads = values[starts]
+    head_list = heads.tolist()
+    labels = list(dict.fromkeys(head_list))
+    where = {label: j for j, label in enumerate(labels)}
+    head_codes = np.fromiter(map(where.__getitem__, head_list), np.int32, len(head_list))
+    return np.repeat(head_codes, np.diff(starts, append=n)), labels
 
 
-def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
-    """Place observations up to ``as_of`` in a cube; rows of unknown indicators are ignored.
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """The rows where a run of equal labels starts.
 
-    ``obs`` is a pandas DataFrame, a :class:`~kaoping.engine.table.Table` or a mapping of
-    columns indicator, area (optional: the plan's default area), year and value. The
-    cube starts early enough to hold every baseline and reference year. Two rows for
-    the same (indicator, area, year) are an error: the caller chooses the revision.
-    """
+    Rows that hold the very same object (labels taken from one list, as most tables do)
+    are compared by address first, a machine word per row; only the starts of those runs
+    are compared as text, so labels repeated as distinct but equal objects still join."""
+    n = len(values)
+    cand = None
+    if values.dtype == object and n > 1:
+        import ctypes
+
+        values = np.ascontiguousarray(values)
+        address = np.ctypeslib.as_array(
+            ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t)), shape=(n,)
+        )
+        head = np.ones(n, dtype=bool)
+        np.not_equal(address[1:], address[:-1], out=head[1:])
+        cand = np.flatnonzero(head)
+        del head, address
+    if cand is None:
+        v, cand = values, np.arange(n)
+    elif cand.size <= 1:
+        return cand
+    else:
+        v = values[cand]
+    head = np.ones(cand.size, dtype=bool)
+    np.not_equal(v[1:], v[:-1], out=head[1:])
+    return cand[head]
+
+
+def _label_codes(obs: Any, name: str) -> tuple[np.ndarray, list] | None:
+    """A label column as codes and labels: a pandas categorical column's own codes (-1 for
+    none) and categories, else :func:`_factorize`. None: no such column."""
+    try:
+        v = obs[name]
+    except (KeyError, IndexError):
+        return None
+    cat = getattr(v, "cat", None)
+    if cat is not None:
+        return np.asarray(cat.codes.to_numpy(), dtype=np.int32), list(cat.categories)
+    return _factorize(np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v))
+
+
+def _lookup(labels: list, index: dict) -> np.ndarray:
+    """Each label's code in ``index`` (-1 unknown), and -1 last for the code -1 (none)."""
+    return np.array([*(index.get(label, -1) for label in labels), -1], dtype=np.int32)
+
+
+@dataclass
+class Rows:
+    """The observations up to the as-of year, coded once: per kept row the indicator's
+    code, the area's code (into ``areas``) and the year's index from ``y0``. Cubes of any
+    range of areas are filled from them (:func:`fill_cube`)."""
+
+    ii: np.ndarray  # int32
+    aa: np.ndarray  # int32
+    yy: np.ndarray  # int16 (or int32 for very long spans)
+    values: np.ndarray  # float64
+    areas: list[str]
+    y0: int
+    n_years: int
+    censor: np.ndarray | None = None  # int8 per row, None: no censored value
+    brk: np.ndarray | None = None  # bool per row, None: no break
+    prev: np.ndarray | None = None  # float per row, None: no previous-basis value
+
+    @property
+    def n(self) -> int:
+        return len(self.ii)
+
+
+def first_year(cp: CompiledPlan, as_of: int, window: int) -> int:
+    """The year of the cube's index 0: early enough for every baseline and reference year."""
     start_candidates = [cp.base_year - window, *cp.ref_years]
     given = cp.baseline_year[cp.baseline_year > 0]
     if given.size:
         start_candidates.append(int(given.min()))
-    y0 = min(start_candidates)
     if as_of < cp.base_year:
         raise UsageError(f"the as-of year {as_of} is before the plan's base year {cp.base_year}")
+    return min(start_candidates)
+
+
+def code_rows(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Rows:
+    """Code the observations' labels once; rows of unknown indicators and of years outside
+    the cube are dropped.
+
+    ``obs`` is a pandas DataFrame, a :class:`~kaoping.engine.table.Table` or a mapping of
+    columns indicator, area (optional: the plan's default area), year and value. A
+    categorical column keeps its codes. The areas are the plan's, in plan order (the default
+    first), then others found in the data, sorted.
+    """
+    y0 = first_year(cp, as_of, window)
     n_years = as_of - y0 + 1
-
-    ind_col = column(obs, "indicator")
-    if ind_col is None:
-        ind_col = np.zeros(0, dtype=object)
-    n = len(ind_col)
-    area_col = column(obs, "area")
-    if area_col is None:
-        area_col = np.full(n, cp.default_area, dtype=object)
+    ind = _label_codes(obs, "indicator") or (np.zeros(0, np.int32), [])
+    n = len(ind[0])
+    ii = _lookup(ind[1], cp.index)[ind[0]]
+    del ind
     year_col = column(obs, "year")
-    value_col = column(obs, "value")
-    years = (year_col if year_col is not None else np.zeros(0)).astype(np.int64)
-    vals_all = (value_col if value_col is not None else np.zeros(0)).astype(float)
-    ii = _codes(ind_col, cp.index)
-    keep = (ii >= 0) & (years >= y0) & (years <= as_of)
-    areas_kept = area_col[keep]
-    data_areas = set(areas_kept.tolist())
-    # every area of the plan, in plan order (the default first), then others found in the data
-    areas = [*cp.areas, *sorted(a for a in data_areas if a not in set(cp.areas))]
+    years = (year_col if year_col is not None else np.zeros(0)).astype(np.int64, copy=False)
+    keep = ii >= 0
+    keep &= years >= y0
+    keep &= years <= as_of
+    every = bool(keep.all())
+    area = _label_codes(obs, "area")
+    if area is None:
+        # no area column: every row is the plan's default area
+        area = (np.zeros(n, np.int32), [cp.default_area])
+    acodes, alabels = area
+    if not every:
+        acodes = acodes[keep]
+        ii = ii[keep]
+    found = np.bincount(acodes[acodes >= 0], minlength=len(alabels)) > 0
+    plan_areas = set(cp.areas)
+    extra = sorted(
+        a for a, f in zip(alabels, found.tolist(), strict=True) if f and a not in plan_areas
+    )
+    areas = [*cp.areas, *extra]
     aindex = {a: j for j, a in enumerate(areas)}
-
-    aa = _codes(areas_kept, aindex)
-    ii = ii[keep]
-    yy = years[keep] - y0
-    vals = vals_all[keep]
-
-    cube = np.full((cp.n, len(areas), n_years), np.nan)
-    flat = np.ravel_multi_index((ii, aa, yy), cube.shape)
-    counts = np.bincount(flat, minlength=cube.size)
-    if (counts > 1).any():
-        i, a, y = np.unravel_index(int(np.argmax(counts > 1)), cube.shape)
-        raise UsageError(
-            f"two observations for {cp.keys[i]} {areas[a]} {y + y0}; "
-            "pass one value per indicator, area and year"
-        )
-    cube.ravel()[flat] = vals
-    out = Cube(cube, areas, y0)
+    # an area left empty in a categorical column is the plan's default
+    aa = _lookup(alabels, aindex)[acodes]
+    np.maximum(aa, 0, out=aa)
+    del acodes
+    small = np.int16 if n_years < 2**15 else np.int32
+    yy = (years if every else years[keep]) - y0
+    yy = yy.astype(small)
+    value_col = column(obs, "value")
+    vals = (value_col if value_col is not None else np.zeros(0)).astype(float, copy=False)
+    if not every:
+        vals = vals[keep]
+    rows = Rows(ii, aa, yy, vals, areas, y0, n_years)
     censor = _censor_codes(column(obs, "censor"), keep)
     if censor is not None and censor.any():
-        out.censor = np.zeros(cube.shape, np.int8)
-        out.censor.ravel()[flat] = censor
+        rows.censor = censor
     brk = _break_flags(obs, keep)
     if brk is not None and brk.any():
-        out.brk = np.zeros(cube.shape, bool)
-        out.brk.ravel()[flat] = brk
+        rows.brk = brk
         prev = _floats(column(obs, "previous_basis"), keep)
         if prev is not None and (~np.isnan(prev) & brk).any():
-            out.prev = np.full(cube.shape, np.nan)
-            out.prev.ravel()[flat] = np.where(brk, prev, np.nan)
+            rows.prev = np.where(brk, prev, np.nan)
+    return rows
+
+
+def build_cube(cp: CompiledPlan, obs: Any, as_of: int, window: int) -> Cube:
+    """Place observations up to ``as_of`` in a cube of every area; rows of unknown
+    indicators are ignored (see :func:`code_rows`)."""
+    rows = code_rows(cp, obs, as_of, window)
+    return fill_cube(cp, rows, 0, len(rows.areas))
+
+
+def fill_cube(cp: CompiledPlan, rows: Rows, lo: int, hi: int) -> Cube:
+    """The cube of the areas ``lo``..``hi - 1`` (indices into ``rows.areas``). Two rows for
+    the same (indicator, area, year) are an error: the caller chooses the revision."""
+    whole = lo == 0 and hi == len(rows.areas)
+    sel = None if whole else np.flatnonzero((rows.aa >= lo) & (rows.aa < hi))
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return a if sel is None else a[sel]
+
+    shape = (cp.n, hi - lo, rows.n_years)
+    flat = pick(rows.ii).astype(np.int64)
+    flat *= shape[1]
+    aa = pick(rows.aa)
+    flat += aa
+    if lo:
+        flat -= lo
+    del aa
+    flat *= shape[2]
+    flat += pick(rows.yy)
+    cube = np.full(shape, np.nan)
+    # rows in cell order have no duplicate; otherwise count the rows per cell
+    if flat.size > 1 and not bool((flat[1:] > flat[:-1]).all()):
+        counts = np.bincount(flat, minlength=cube.size)
+        if (counts > 1).any():
+            i, a, y = np.unravel_index(int(np.argmax(counts > 1)), cube.shape)
+            raise UsageError(
+                f"two observations for {cp.keys[i]} {rows.areas[a + lo]} {y + rows.y0}; "
+                "pass one value per indicator, area and year"
+            )
+        del counts
+    cube.ravel()[flat] = pick(rows.values)
+    out = Cube(cube, rows.areas[lo:hi], rows.y0, area0=lo)
+    if rows.censor is not None:
+        censor = pick(rows.censor)
+        if censor.any():
+            out.censor = np.zeros(cube.shape, np.int8)
+            out.censor.ravel()[flat] = censor
+    if rows.brk is not None:
+        brk = pick(rows.brk)
+        if brk.any():
+            out.brk = np.zeros(cube.shape, bool)
+            out.brk.ravel()[flat] = brk
+            if rows.prev is not None:
+                prev = pick(rows.prev)
+                if (~np.isnan(prev) & brk).any():
+                    out.prev = np.full(cube.shape, np.nan)
+                    out.prev.ravel()[flat] = prev
     return out
 
 
@@ -178,10 +319,12 @@ def _floats(col: np.ndarray | None, keep: np.ndarray) -> np.ndarray | None:
 
 def take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """values[i, a, idx[i, a]] for every (i, a); NaN where idx < 0 or out of range."""
-    n_years = values.shape[2]
+    n_i, n_a, n_years = values.shape
+    idx = np.broadcast_to(idx, (n_i, n_a))
     ok = (idx >= 0) & (idx < n_years)
-    safe = np.where(ok, idx, 0)
-    out = np.take_along_axis(values, safe[..., None], axis=2)[..., 0]
+    flat = np.where(ok, idx, 0).astype(np.int64)
+    flat += np.arange(0, n_i * n_a * n_years, n_years, dtype=np.int64).reshape(n_i, n_a)
+    out = np.take(values.reshape(-1), flat)
     return np.where(ok, out, np.nan)
 
 
@@ -231,7 +374,7 @@ def baseline(
     given = ~np.isnan(cp.baseline_value)
     if plan_given is not None:
         given &= plan_given
-    if not given.any():
+    if not given.any() or cube.area0 != 0:
         return x0, t0, nearby
     gv = cp.baseline_value[given]
     gy = cp.baseline_year[given] - cube.y0

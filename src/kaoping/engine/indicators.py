@@ -327,6 +327,8 @@ def _shown_base(cp: CompiledPlan, cube: Cube, idx: np.ndarray, x0, t0) -> np.nda
     if not idx.any():
         return x0
     shown = take(cube.values, t0)
+    if cube.area0 != 0:  # the plan's baseline is the default area's
+        return np.where(idx, shown, x0)
     given = ~np.isnan(cp.baseline_value)
     plan_year = cp.baseline_year - cube.y0
     own = given & (plan_year == t0[:, 0])

@@ -31,34 +31,75 @@ M_INSIDE, M_RATIO, M_DISTANCE, M_GOALPOSTS = 0, 1, 2, 3
 METHOD_NAMES = ("met", "ratio", "distance", "goalposts")
 
 
+def _by_row(code: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The per-row code when ``code`` varies along the first axis only (else None)."""
+    if code.ndim != len(shape) or code.shape[0] != shape[0] or any(d != 1 for d in code.shape[1:]):
+        return None
+    return code.reshape(-1)
+
+
+def _rows(a: np.ndarray, rows: np.ndarray, n: int, ndim: int) -> np.ndarray:
+    """``a`` restricted to ``rows`` of the first axis where it has that axis, else as is."""
+    return a[rows] if a.ndim == ndim and a.shape[0] == n else a
+
+
+def _split(code: np.ndarray, args: tuple, formulas: dict, default) -> np.ndarray:
+    """``formulas[c](*args)`` where ``code == c``, ``default(*args)`` elsewhere.
+
+    Codes are per indicator (the first axis): each formula runs on the rows that use it
+    only, so a cube of level measures costs one copy and a growth formula one power per
+    value that needs it."""
+    code = np.asarray(code)
+    shape = np.broadcast_shapes(code.shape, *(a.shape for a in args))
+    per_row = _by_row(code, shape)
+    if per_row is None:
+        return np.select(
+            [code == c for c in formulas],
+            [f(*args) for f in formulas.values()],
+            default=default(*args),
+        )
+    out = np.empty(shape)
+    out[...] = default(*args)
+    n, ndim = shape[0], len(shape)
+    for c, f in formulas.items():
+        rows = np.flatnonzero(per_row == c)
+        if rows.size:
+            out[rows] = f(*(_rows(a, rows, n, ndim) for a in args))
+    return out
+
+
+def _rel(x, t, xr, tr):
+    r = 100.0 * (x - xr) / np.abs(xr)
+    return np.where(xr == 0, np.nan, r)
+
+
+def _growth(x, t, xr, tr):
+    dt = t - tr
+    q = x / xr
+    g = 100.0 * (np.power(q, 1.0 / dt) - 1.0)
+    return np.where((dt > 0) & (q > 0), g, np.nan)
+
+
+_MEASURES = {CHANGE_REL: _rel, CHANGE_ABS: lambda x, t, xr, tr: x - xr, GROWTH: _growth}
+_LEVELS = {
+    CHANGE_REL: lambda m, t, xr, tr: xr + np.abs(xr) * m / 100.0,
+    CHANGE_ABS: lambda m, t, xr, tr: xr + m,
+    GROWTH: lambda m, t, xr, tr: xr * np.power(1.0 + m / 100.0, t - tr),
+}
+
+
 def measure(code: np.ndarray, x, t, xr, tr) -> np.ndarray:
     """The measure of value ``x`` in year ``t`` against reference ``xr`` in year ``tr``."""
-    code = np.asarray(code)
-    x, t, xr, tr = (np.asarray(a, dtype=float) for a in (x, t, xr, tr))
+    args = tuple(np.asarray(a, dtype=float) for a in (x, t, xr, tr))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rel = 100.0 * (x - xr) / np.abs(xr)
-        rel = np.where(xr == 0, np.nan, rel)
-        dt = t - tr
-        growth = 100.0 * (np.power(x / xr, 1.0 / dt) - 1.0)
-        growth = np.where((dt > 0) & (x / xr > 0), growth, np.nan)
-    return np.select(
-        [code == CHANGE_REL, code == CHANGE_ABS, code == GROWTH],
-        [rel, x - xr, growth],
-        default=x,
-    )
+        return _split(code, args, _MEASURES, lambda x, t, xr, tr: x)
 
 
 def level_of(code: np.ndarray, m, t, xr, tr) -> np.ndarray:
     """The inverse of :func:`measure`: the level whose measure at year ``t`` is ``m``."""
-    code = np.asarray(code)
-    m, t, xr, tr = (np.asarray(a, dtype=float) for a in (m, t, xr, tr))
+    args = tuple(np.asarray(a, dtype=float) for a in (m, t, xr, tr))
     with np.errstate(invalid="ignore", over="ignore"):
-        growth = xr * np.power(1.0 + m / 100.0, t - tr)
-    return np.select(
-        [code == CHANGE_REL, code == CHANGE_ABS, code == GROWTH],
-        [xr + np.abs(xr) * m / 100.0, xr + m, growth],
-        default=m,
-    )
+        return _split(code, args, _LEVELS, lambda m, t, xr, tr: m)
 
 
 def reference_measure(
@@ -128,14 +169,29 @@ def bounds_from_reference(
 
 
 def inside(m, lo, hi, lo_strict, hi_strict, exact) -> np.ndarray:
-    """Whether the measure meets the band (strict bounds for > and <, a tolerance for ==)."""
+    """Whether the measure meets the band (strict bounds for > and <, a tolerance for ==).
+
+    A missing measure (NaN) fails every comparison, so it never meets a band."""
+    m, lo, hi = np.asarray(m), np.asarray(lo), np.asarray(hi)
+    lo_strict, hi_strict, exact = (np.asarray(a, bool) for a in (lo_strict, hi_strict, exact))
     with np.errstate(invalid="ignore"):
         tol = EPS * np.maximum(1.0, np.abs(np.where(np.isfinite(lo), lo, 0.0)))
-        ok_lo = np.where(lo_strict, m > lo, m >= lo - tol)
         tol_hi = EPS * np.maximum(1.0, np.abs(np.where(np.isfinite(hi), hi, 0.0)))
-        ok_hi = np.where(hi_strict, m < hi, m <= hi + tol_hi)
-        ok_exact = np.abs(m - lo) <= tol
-    return np.where(exact, ok_exact, ok_lo & ok_hi) & ~np.isnan(m)
+        ok = _compare(m, lo_strict, np.greater, lo, np.greater_equal, lo - tol)
+        ok &= _compare(m, hi_strict, np.less, hi, np.less_equal, hi + tol_hi)
+        if exact.any():
+            ok = np.where(exact, np.abs(m - lo) <= tol, ok)
+    return ok
+
+
+def _compare(m, strict, strict_op, edge, loose_op, loose_edge) -> np.ndarray:
+    """``strict_op(m, edge)`` where ``strict``, else ``loose_op(m, loose_edge)``; one
+    comparison per value when ``strict`` is the same everywhere."""
+    if not strict.any():
+        return loose_op(m, loose_edge)
+    if strict.all():
+        return strict_op(m, edge)
+    return np.where(strict, strict_op(m, edge), loose_op(m, loose_edge))
 
 
 def inside_censored(m, lo, hi, lo_strict, hi_strict, exact, c) -> tuple[np.ndarray, np.ndarray]:

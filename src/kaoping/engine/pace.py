@@ -91,30 +91,50 @@ def trend_fit(
 
     Returns intercept, slope (per year, on ``ln x`` for geometric indicators whose values
     are all positive) and the number of points. The baseline counts as a point even when
-    it comes from the plan rather than an observation.
+    it comes from the plan rather than an observation. The sums over years are products
+    with the year vector (exact: whole numbers); logarithms are taken for geometric indicators only.
     """
-    n_y = values.shape[2]
-    years = np.arange(n_y, dtype=float)[None, None, :]
-    in_span = (years >= t0[..., None]) & (years <= t[..., None]) & (t0[..., None] >= 0)
-    has = in_span & ~np.isnan(values)
-    vals = np.where(has, values, np.nan)
+    n_i, n_a, n_y = values.shape
+    years = np.arange(n_y, dtype=float)
+    t0 = np.broadcast_to(t0, (n_i, n_a))
+    with np.errstate(invalid="ignore"):
+        has = ~np.isnan(values)
+        has &= years >= t0[..., None]
+        has &= years <= np.asarray(t)[..., None]
+        has &= (t0 >= 0)[..., None]
     # the baseline point, where the cube lacks it (a baseline given by the plan)
-    base_missing = ~np.take_along_axis(has, np.clip(t0, 0, n_y - 1)[..., None], axis=2)[..., 0]
+    t0c = np.clip(t0, 0, n_y - 1).astype(np.int64)
+    lin = np.arange(0, n_i * n_a * n_y, n_y, dtype=np.int64).reshape(n_i, n_a) + t0c
+    base_missing = ~np.take(has.reshape(-1), lin)
     base_missing &= ~np.isnan(x0) & (t0 >= 0)
-    positive = np.all(np.where(has, vals > 0, True), axis=2) & np.where(base_missing, x0 > 0, True)
-    geo = geometric[:, None] & positive
+    y_all = np.where(has, values, 0.0)
+    geo = np.zeros((n_i, n_a), bool)
+    rows = np.flatnonzero(geometric)
+    if rows.size:
+        h, v = has[rows], values[rows]
+        with np.errstate(invalid="ignore"):
+            positive = ~(h & ~(v > 0)).any(axis=2) & np.where(
+                base_missing[rows], x0[rows] > 0, True
+            )
+            geo[rows] = positive
+            y_all[rows] = np.where(
+                positive[..., None] & h, np.log(np.where(h & (v > 0), v, 1.0)), y_all[rows]
+            )
     with np.errstate(divide="ignore", invalid="ignore"):
-        y_all = np.where(geo[..., None], np.log(np.where(has, vals, 1.0)), vals)
         yb = np.where(geo, np.log(np.where(x0 > 0, x0, 1.0)), x0)
-    y_all = np.where(has, y_all, 0.0)
     w = has.astype(float)
+    del has
     tb = t0.astype(float)
     extra = base_missing.astype(float)
     n = w.sum(axis=2) + extra
-    st = (w * years).sum(axis=2) + extra * tb
+    st = w @ years + extra * tb
+    stt = w @ (years * years) + extra * tb**2
+    del w
     sy = y_all.sum(axis=2) + extra * np.nan_to_num(yb)
-    stt = (w * years**2).sum(axis=2) + extra * tb**2
-    sty = (w * years * y_all).sum(axis=2) + extra * tb * np.nan_to_num(yb)
+    # a sum along each series (not a matrix product, whose order of additions depends on
+    # the number of series): a series gives the same fit in a cube of any size
+    y_all *= years
+    sty = y_all.sum(axis=2) + extra * tb * np.nan_to_num(yb)
     with np.errstate(divide="ignore", invalid="ignore"):
         den = n * stt - st**2
         slope = np.where((n >= 2) & (den > 0), (n * sty - st * sy) / den, np.nan)

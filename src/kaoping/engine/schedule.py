@@ -28,15 +28,17 @@ TABLE_COLUMNS = [
 
 def check_schedule(
     cp: CompiledPlan, cube: Cube, as_of: int, opts: Options
-) -> tuple[dict[str, np.ndarray], Table]:
-    """The schedule's result per (indicator, area) and one row per scheduled year up to
-    ``as_of`` (``held`` is None when the year has no value to check)."""
+) -> tuple[dict[str, np.ndarray], Table, np.ndarray]:
+    """The schedule's result per (indicator, area), one row per scheduled year up to
+    ``as_of`` (``held`` is None when the year has no value to check) and each row's order
+    without its area (slot, then indicator)."""
     shape = cube.values.shape[:2]
     n_checked = np.zeros(shape, np.int64)
     n_held = np.zeros(shape, np.int64)
     last = np.full(shape, -1, np.int64)
     last_held = np.zeros(shape, bool)
     frames = []
+    order = []
     # rows for the areas where the indicator has a value at all
     seen = ~np.isnan(cube.values).all(axis=2) if cp.schedule else None
     for k, S in enumerate(cp.schedule):
@@ -63,6 +65,7 @@ def check_schedule(
         last = np.where(checked, t, last)  # the slots run from the earliest year
         last_held = np.where(checked, held, last_held)
         ii, aa = np.nonzero(valid[:, None] & seen)
+        order.append(k * cp.n + ii)
         shown_c = (
             np.zeros(shape, np.int8)
             if cube.censor is None
@@ -86,8 +89,10 @@ def check_schedule(
         table = Table(
             {n: np.concatenate([f[n] for f in frames]) for n in TABLE_COLUMNS}, TABLE_COLUMNS
         )
+        key = np.concatenate(order)
     else:
         table = Table({n: np.zeros(0, dtype=object) for n in TABLE_COLUMNS}, TABLE_COLUMNS)
+        key = np.zeros(0, np.int64)
     here = np.full(cp.n, "", dtype=object)  # the as-of year's expression
     for k, S in enumerate(cp.schedule):
         now = S.present & (S.year == as_of)
@@ -99,7 +104,7 @@ def check_schedule(
         "schedule_year": last,
         "schedule_target": np.repeat(here[:, None], shape[1], axis=1),
     }
-    return result, table
+    return result, table, key
 
 
 def censor_text(c: np.ndarray) -> np.ndarray:

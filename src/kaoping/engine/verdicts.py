@@ -8,7 +8,6 @@ import numpy as np
 
 from ..errors import UsageError
 from .compile import K_MONITOR, K_QUALITATIVE, CompiledPlan
-from .cube import Cube
 from .table import Table
 
 if TYPE_CHECKING:
@@ -19,7 +18,7 @@ VERDICTS = ("achieved", "achieved_early", "ahead", "on_track", "lagging", "regre
 
 
 def apply_verdicts(
-    plan: Plan, cp: CompiledPlan, cube: Cube, core: dict, verdicts, as_of: int
+    cp: CompiledPlan, areas: list[str], y0: int, core: dict, verdicts, as_of: int
 ) -> None:
     qual = np.broadcast_to((cp.kind == K_QUALITATIVE)[:, None], core["status"].shape)
     mon = np.broadcast_to((cp.kind == K_MONITOR)[:, None], core["status"].shape)
@@ -28,8 +27,8 @@ def apply_verdicts(
     reason = np.where(qual, "no_verdict", core["reason"]).astype(object)
     evidence = np.full(status.shape, "", dtype=object)
     vyear = np.full(status.shape, -1, dtype=np.int64)
-    aindex = {a: j for j, a in enumerate(cube.areas)}
-    for row in _latest_verdicts(verdicts, cube.areas[0], as_of):
+    aindex = {a: j for j, a in enumerate(areas)}
+    for row in _latest_verdicts(verdicts, areas[0], as_of):
         i, a = cp.index.get(row["target"]), aindex.get(row["area"])
         if i is None or a is None or cp.kind[i] != K_QUALITATIVE:
             continue
@@ -41,7 +40,7 @@ def apply_verdicts(
         status[i, a] = verdict
         reason[i, a] = ""
         evidence[i, a] = str(row.get("evidence") or "")
-        vyear[i, a] = int(row["year"]) - cube.y0
+        vyear[i, a] = int(row["year"]) - y0
     core["status"] = status
     core["reason"] = reason
     core["evidence"] = evidence

@@ -2,21 +2,25 @@
 
 Every problem is collected and raised at once as :class:`~kaoping.errors.PlanError`,
 each naming the file, the line, the field and a stable code (see ``docs/plan-file.md``).
+Plan files are read through :func:`load_plan` (:mod:`kaoping.plan.cache`), which validates
+with :func:`parse_plan` only what it has not stored already.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from ..errors import PlanError, Problem, UsageError
+from ..errors import PlanError, Problem
+from .cache import load_plan
 from .checks import check_plan
-from .model import Plan
+from .typed import Plan
+
+__all__ = ["field_name", "line_of", "load_plan", "parse_plan"]
 
 Loc = tuple[Any, ...]
 Found = tuple[int, str, str, str]  # line, code, message, field
@@ -257,23 +261,3 @@ def parse_plan(text: str, file: str = "<plan>") -> Plan:
     plan._version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     plan._path = file
     return plan
-
-
-def load_plan(path: str | Path) -> Plan:
-    """Load and validate the plan file at ``path``."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no plan file at {p}") from None
-    except IsADirectoryError:
-        plan_file = p / "plan.yaml"
-        if plan_file.exists():
-            return load_plan(plan_file)
-        raise UsageError(f"{p} is a folder with no plan.yaml in it") from None
-    except UnicodeDecodeError as e:
-        msg = f"the file is not UTF-8 text ({e.reason} at byte {e.start})"
-        raise PlanError([Problem("encoding", msg, str(p))]) from None
-    except OSError as e:
-        raise UsageError(f"cannot read the plan file {p}: {e.strerror or e}") from None
-    return parse_plan(text, str(p))

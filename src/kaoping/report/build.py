@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n.formats import format_datetime
 from .documents import (
     Provenance,
     assessment_document,
     command_line,
     evaluation_document,
     observations_digest,
+    w,
 )
 
 if TYPE_CHECKING:
@@ -69,16 +71,16 @@ def _latest_year(obs: Table) -> int | None:
     return int(max(int(y) for y in obs["year"].tolist()))
 
 
-def _approved_at(obs: Table) -> str | None:
-    """The time of the latest approval among the observations read (store data)."""
+def _approved_at(obs: Table) -> Any:
+    """The time of the latest approval among the observations read (store data): a datetime
+    (UTC when naive, as the store keeps it) or its text."""
     if "approved_at" not in obs or obs.n_rows == 0:
         return None
     times = [t for t in obs["approved_at"].tolist() if t is not None and not _nat(t)]
     if not times:
         return None
     latest = max(times)
-    text = latest.isoformat() if hasattr(latest, "isoformat") else str(latest)
-    return text[:19].replace("T", " ") + " UTC"
+    return latest if hasattr(latest, "isoformat") else str(latest)
 
 
 def _nat(t: Any) -> bool:
@@ -106,14 +108,11 @@ def file_provenance(
     bundled = plan.id in bundled_plans() and not data_given
     if bundled:
         where = f"{plan.id}/{Path(data_source).name}" if data_source else "(no data)"
-        where = ("随规划附带：" if lang == "zh" else "bundled with the plan: ") + where
+        where = w("bundled_with_plan", lang, where=where)
     else:
         where = data_source or "(no data)"
     latest = _latest_year(obs)
-    if lang == "zh":
-        as_of = f"{latest}年（数据中最近的年份）" if latest else "无数据"
-    else:
-        as_of = f"{latest} (latest year with a value)" if latest else "no data"
+    as_of = w("data_latest_year", lang, year=latest) if latest else w("data_none", lang)
     plan_arg = plan.id if plan.id in bundled_plans() else str(plan.path)
     return Provenance(
         data_source=where,
@@ -134,10 +133,9 @@ def store_provenance(
     report: str = "evaluation",
     approved_only: bool = True,
 ) -> Provenance:
-    at = _approved_at(obs) or ("无" if lang == "zh" else "none")
-    what = "approved data" if approved_only else "data including revisions awaiting review"
-    if lang == "zh":
-        what = "已审核数据" if approved_only else "含待审核修订的数据"
+    approved = _approved_at(obs)
+    at = format_datetime(approved, lang) if approved else w("none_value", lang)
+    what = w("approved_data", lang) if approved_only else w("data_with_revisions", lang)
     return Provenance(
         data_source=f"{store.url} ({what})",
         data_as_of=at,

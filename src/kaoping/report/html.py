@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import charts
+from .documents.blocks import Data
 
 HERE = Path(__file__).parent
 
@@ -23,6 +24,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["block"] = render_block
+    env.globals["cell"] = _cell_html
     return env
 
 
@@ -46,6 +48,13 @@ def _cell(v: Any) -> str:
     return "—" if v is None or v == "" else str(v)
 
 
+def _cell_html(v: Any) -> Markup:
+    """A cell's text; a value in no language (:class:`~.documents.blocks.Data`) as code."""
+    if isinstance(v, Data) and v:
+        return Markup(f'<code translate="no">{escape(str(v))}</code>')
+    return escape(_cell(v))
+
+
 def render_block(b: dict) -> Markup:
     k = b["t"]
     if k == "h":
@@ -57,12 +66,12 @@ def render_block(b: dict) -> Markup:
         cls = f' class="{escape(b["class"])}"' if b.get("class") else ""
         return Markup(f"<p{cls}>{escape(b['text'])}</p>\n")
     if k == "code":
-        return Markup(f'<pre class="command">{escape(b["text"])}</pre>\n')
+        return Markup(f'<pre class="command" translate="no">{escape(b["text"])}</pre>\n')
     if k == "list":
         return Markup("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in b["items"]) + "</ul>\n")
     if k == "kv":
         rows = "".join(
-            f'<tr><th scope="row">{escape(a)}</th><td>{escape(_cell(v))}</td></tr>'
+            f'<tr><th scope="row">{escape(a)}</th><td>{_cell_html(v)}</td></tr>'
             for a, v in b["rows"]
         )
         return Markup(f'<table class="kv">{rows}</table>\n')
@@ -75,9 +84,7 @@ def render_block(b: dict) -> Markup:
         )
         body = "".join(
             "<tr>"
-            + "".join(
-                f"<td{nc if n in num else ''}>{escape(_cell(v))}</td>" for n, v in enumerate(r)
-            )
+            + "".join(f"<td{nc if n in num else ''}>{_cell_html(v)}</td>" for n, v in enumerate(r))
             + "</tr>"
             for r in b["rows"]
         )
@@ -90,7 +97,7 @@ def render_block(b: dict) -> Markup:
         )
     if k == "chart":
         if b["kind"] == "bar":
-            return charts.bar_chart(b["data"], b["title"], _lang(b), b["id"])
+            return charts.bar_chart(b["data"], b["title"], _lang(b), b["id"], fluid=False)
         return charts.series_chart(b["data"], _lang(b), b["id"])
     if k == "indicator":
         status = (

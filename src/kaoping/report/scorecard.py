@@ -10,6 +10,9 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import label
+from ..i18n.formats import format_number
+from ..i18n.targets import plan_names, schedule_text, spec_text
 from .labels import (
     BREAK,
     CENSOR,
@@ -41,24 +44,12 @@ def _year(v: Any) -> int | None:
 
 
 def fmt_number(v: float | None, unit: str = "", censor: str | None = "", lang: str = "en") -> str:
-    """A value for reading: thousands separators for large numbers, few decimals; a
-    censored value (``censor`` ``>`` or ``<``) with its bound: "> 25" (zh "超过25")."""
-    if censor:
-        return censored_text(fmt_number(v), censor, lang)
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    a = abs(v)
-    if a >= 1e4:
-        s = f"{v:,.0f}"
-    elif a >= 100:
-        s = f"{v:,.1f}".rstrip("0").rstrip(".")
-    elif a >= 1:
-        s = f"{v:.2f}".rstrip("0").rstrip(".")
-    elif a == 0:
-        s = "0"
-    else:
-        s = f"{v:.3g}"
-    return s
+    """A value for reading, by :func:`kaoping.i18n.formats.format_number` (the one digit rule:
+    grouped thousands, none from 10,000, at most one decimal from 100, two from 1, three
+    significant digits below 1); a censored value (``censor`` ``>`` or ``<``) with its bound:
+    "> 25" (zh "超过25"). ``unit`` is not shown (the callers place it)."""
+    shown = format_number(v, lang)
+    return censored_text(shown, censor, lang) if censor else shown
 
 
 def fmt_pct(v: float | None, digits: int = 0) -> str:
@@ -127,6 +118,18 @@ def schedule_entry(r: dict, lang: str) -> dict | None:
     }
 
 
+def target_words(ind, target_year: int | None, lang: str, names: dict[str, str]) -> str | None:
+    """The indicator's target in words (:mod:`kaoping.i18n.targets`): the target of
+    ``target_year`` (else the last one), else its schedule; None without a target."""
+    specs = [s for s in ind.targets if s.year == target_year] or list(ind.targets[-1:])
+    if specs:
+        return spec_text(specs[-1], lang, unit=ind.unit, names=names)
+    schedule = getattr(ind, "scheduled", None) or []
+    if schedule:
+        return schedule_text([(s.year, s.expr) for s in schedule], lang, unit=ind.unit, names=names)
+    return None
+
+
 def conditions_entry(r: dict) -> dict | None:
     """An all-of target's conditions (rows ``conditions``, ``conditions_met``,
     ``condition_texts``), or None for a target of one expression."""
@@ -170,6 +173,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
     th = ev.options.thresholds
     pace_measure = "progress_ratio" if th.measure == "progress" else "rate_ratio"
     max_age = getattr(ev.options, "max_data_age", None)
+    names = plan_names(plan, lang)
 
     def indicator_entry(ind) -> dict:
         r = by_key[ind.key]
@@ -187,6 +191,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "key": ind.key,
             "name": ind.name.get(lang),
             "unit": ind.unit,
+            "unit_label": label("unit", ind.unit, lang),
             "nature": nature,
             "nature_label": nature_label(nature, lang),
             "headline": ind.headline,
@@ -197,6 +202,7 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             "target_text": next(
                 (s.text.get(lang) for s in reversed(ind.targets) if s.text is not None), None
             ),
+            "target_words": target_words(ind, _year(r["target_year"]), lang, names),
             "base": {
                 "year": _year(r["base_year"]),
                 "value": number(r["base_value"]),
@@ -290,8 +296,8 @@ def scorecard(plan: Plan, ev: Evaluation, area: str | None = None, lang: str = "
             {
                 "key": s["key"],
                 "year": int(s["year"]),
-                "name": s["name_zh"] if lang == "zh" else s["name_en"],
-                "goal": s["goal_zh"] if lang == "zh" else s["goal_en"],
+                "name": s.get(f"name_{lang}") or s["name_en"],
+                "goal": s.get(f"goal_{lang}") or s["goal_en"],
                 "due": bool(s["due"]),
                 "verdict": s["verdict"] or None,
                 "verdict_label": t(STATUS, s["verdict"], lang) if s["verdict"] else None,

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import label
 from .labels import STATUS, SYMBOL, t, word
 from .scorecard import fmt_number, fmt_pct, reached_text
 
@@ -61,7 +62,7 @@ def _target(i: dict) -> str:
     if not i["target"]:
         return "—"
     year = f" ({i['target_year']})" if i["target_year"] else ""
-    return f"{i['target']}{year}"
+    return f"{i.get('target_words') or i['target']}{year}"
 
 
 def _value(v: dict, lang: str = "en") -> str:
@@ -166,7 +167,8 @@ def layout(card: dict) -> list[Block]:
         )
         for i in g["indicators"]:
             unit = i["unit"]
-            name = f"{i['name']} ({unit})" if unit and unit != "verdict" else i["name"]
+            shown = i.get("unit_label") or unit
+            name = f"{i['name']} ({shown})" if unit and unit != "verdict" else i["name"]
             status = [
                 (
                     f"{SYMBOL.get(i['status'], '')} {i['status_label']}".strip(),
@@ -204,8 +206,8 @@ def layout(card: dict) -> list[Block]:
                 (f": {x['meaning']}", ""),
             ]
         )
-    projected = "~ 表示预计年份" if lang == "zh" else "~ marks a projected year"
-    nearby = "基期值取自相邻年份" if lang == "zh" else "baseline taken from a nearby year"
+    projected = label("report", "projected_year_mark", lang)
+    nearby = label("report", "baseline_nearby", lang)
     out.append([(f"* {nearby}; {projected}; {word('pace', lang)} = {m['status_measure']}", "dim")])
     return out
 

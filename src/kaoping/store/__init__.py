@@ -16,6 +16,7 @@ from .db import current_revision, make_engine, migrate
 from .errors import Conflict, Locked, NotFound, PermissionDenied, ReasonRequired
 from .imports import ImportsMixin
 from .login_limits import LoginLimitsMixin
+from .observation_reads import ObservationReadsMixin
 from .observations import ObservationsMixin
 from .plans import PlansMixin
 from .sessions import SessionsMixin
@@ -32,6 +33,7 @@ class Store(
     TokensMixin,
     LoginLimitsMixin,
     ObservationsMixin,
+    ObservationReadsMixin,
     VerdictsMixin,
     ImportsMixin,
     ImportReviewMixin,
@@ -77,7 +79,7 @@ class Store(
         plan = self.plan(plan_id)
         loaded = Loaded(
             plan,
-            self.observations(plan.id, as_of=as_of),
+            self.engine_observations(plan.id, as_of=as_of),  # the engine's columns only
             f"store:{plan.id}",
             self.verdicts(plan.id, as_of=as_of),
         )

@@ -17,18 +17,18 @@ from ..data.importer import DEFAULT_JUMP, CellState, ImportReport, check_import,
 from ..data.observations import parse_flags
 from ..engine.table import Table
 from ..errors import KaopingError, UsageError
+from .bulk import OBS_COLUMNS, approve_import, insert_dicts, insert_rows
 from .db import from_db, to_db
 from .errors import Conflict, NotFound
-from .frame import frame_columns, obs_table
+from .frame import approved_where, latest_rows, obs_table
 from .observations import JOINED, REV_COLS, _latest_window, accepted_years
-from .schema import decisions, import_jobs, imports, plans
+from .schema import import_jobs, imports, plans
 from .schema import observations as o
 from .schema import verdicts as v
 
 if TYPE_CHECKING:
     from .base import StoreBase, UserRef
 
-CHUNK = 5000
 JOB_STATES = ("queued", "running", "done", "failed")
 STALE_AFTER = timedelta(hours=1)  # a job not heard of for this long has lost its server
 Progress = Callable[[str, float], None]
@@ -96,11 +96,7 @@ class ImportsMixin:
         return state
 
     def _approved_table(self: StoreBase, conn: sa.Connection, plan_id: str) -> Table:
-        from .schema import decisions as d
-
-        w = _latest_window((o.c.plan_id == plan_id) & (d.c.decision == "approved"))
-        q = sa.select(*frame_columns(w)).where(w.c.rn == 1)
-        return obs_table(conn.execute(q).all())
+        return obs_table(latest_rows(conn, approved_where(plan_id, True, None), ordered=False))
 
     def import_file(
         self: StoreBase,
@@ -187,32 +183,32 @@ class ImportsMixin:
                 ).scalar_one()
                 at = to_db(now)
                 batch = [
-                    {
-                        "plan_id": plan.id,
-                        "indicator": a.record["indicator"],
-                        "area": a.record["area"],
-                        "year": a.record["year"],
-                        "revision": a.revision,
-                        "value": a.record["value"],
-                        "censor": a.record.get("censor", ""),
-                        "previous_basis": a.record.get("previous_basis"),
-                        "status": a.record["status"],
-                        "flags": a.record.get("flags", ""),
-                        "source": a.record.get("source", ""),
-                        "note": a.record.get("note", ""),
-                        "scope": a.record.get("scope", ""),
-                        "derived": a.record.get("derived", ""),
-                        "comment": a.comment,
-                        "created_by": who.username,
-                        "created_at": at,
-                        "import_id": import_id,
-                    }
+                    (
+                        plan.id,
+                        a.record["indicator"],
+                        a.record["area"],
+                        a.record["year"],
+                        a.revision,
+                        a.record["value"],
+                        a.record.get("censor", ""),
+                        a.record.get("previous_basis"),
+                        a.record["status"],
+                        a.record.get("flags", ""),
+                        a.record.get("source", ""),
+                        a.record.get("note", ""),
+                        a.record.get("scope", ""),
+                        a.record.get("derived", ""),
+                        a.comment,
+                        who.username,
+                        at,
+                        import_id,
+                    )
                     for a in accepted
                 ]
                 step("writing", 0.7)
-                _insert_many(conn, o, batch, lambda f: step("writing", 0.7 + 0.25 * f))
+                insert_rows(conn, o, OBS_COLUMNS, batch, lambda f: step("writing", 0.7 + 0.25 * f))
                 if approve and batch:
-                    _approve_import(conn, import_id, who.username, at)
+                    approve_import(conn, import_id, who.username, at)
                     self._bump(conn, plan.id)
                 changed = [c for c in report.changes if c["change"] != "unchanged"]
                 self._audit(
@@ -506,30 +502,30 @@ class ImportsMixin:
                 .returning(imports.c.id)
             ).scalar_one()
             batch = [
-                {
-                    "plan_id": plan.id,
-                    "indicator": r["indicator"],
-                    "area": r["area"],
-                    "year": int(r["year"]),
-                    "revision": 1,
-                    "value": float(r["value"]),
-                    "censor": r.get("censor") or "",
-                    "previous_basis": _none_if_nan(r.get("previous_basis")),
-                    "status": r["status"] or "final",
-                    "flags": ",".join(sorted(set(parse_flags(r.get("flags") or "")))),
-                    "source": r.get("source") or "",
-                    "note": r.get("note") or "",
-                    "scope": r.get("scope") or "",
-                    "derived": r.get("derived") or "",
-                    "comment": "",
-                    "created_by": SYSTEM.username,
-                    "created_at": at,
-                    "import_id": import_id,
-                }
+                (
+                    plan.id,
+                    r["indicator"],
+                    r["area"],
+                    int(r["year"]),
+                    1,
+                    float(r["value"]),
+                    r.get("censor") or "",
+                    _none_if_nan(r.get("previous_basis")),
+                    r["status"] or "final",
+                    ",".join(sorted(set(parse_flags(r.get("flags") or "")))),
+                    r.get("source") or "",
+                    r.get("note") or "",
+                    r.get("scope") or "",
+                    r.get("derived") or "",
+                    "",
+                    SYSTEM.username,
+                    at,
+                    import_id,
+                )
                 for r in obs.rows()
             ]
-            _insert_many(conn, o, batch)
-            _approve_import(conn, import_id, SYSTEM.username, at)
+            insert_rows(conn, o, OBS_COLUMNS, batch)
+            approve_import(conn, import_id, SYSTEM.username, at)
             verdict_rows = [
                 {
                     "plan_id": plan.id,
@@ -545,7 +541,7 @@ class ImportsMixin:
                 }
                 for r in loaded.verdicts
             ]
-            _insert_many(conn, v, verdict_rows)
+            insert_dicts(conn, v, verdict_rows)
             self._bump(conn, plan.id)
             summary = {
                 "plan_id": plan.id,
@@ -568,33 +564,6 @@ class ImportsMixin:
 
 def _none_if_nan(v: Any) -> float | None:
     return None if v is None or v != v else float(v)
-
-
-def _insert_many(
-    conn: sa.Connection,
-    table: sa.Table,
-    rows: list[dict[str, Any]],
-    progress: Callable[[float], None] | None = None,
-) -> None:
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(table.insert(), rows[i : i + CHUNK])
-        if progress is not None:
-            progress(min(1.0, (i + CHUNK) / len(rows)))
-
-
-def _approve_import(conn: sa.Connection, import_id: int, username: str, at: Any) -> None:
-    conn.execute(
-        decisions.insert().from_select(
-            ["observation_id", "decision", "decided_by", "decided_at", "reason"],
-            sa.select(
-                o.c.id,
-                sa.literal("approved"),
-                sa.literal(username),
-                sa.literal(at, sa.DateTime()),
-                sa.literal(""),
-            ).where(o.c.import_id == import_id),
-        )
-    )
 
 
 def _job_dict(row: Any) -> dict[str, Any]:

@@ -10,18 +10,16 @@ no row is ever updated or deleted. A revision's state comes from the review tabl
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..data.observations import RowChecker
-from ..engine.table import Table
 from ..errors import DataError, UsageError
 from .db import from_db, to_db
 from .errors import Conflict, Locked, NotFound, ReasonRequired
-from .frame import frame_columns, obs_table, value_text
+from .frame import CELL, ENTRY_COLS, value_text
 from .schema import decisions as d
 from .schema import observations as o
 from .schema import unlocks as u
@@ -33,19 +31,7 @@ if TYPE_CHECKING:
 REV_COLS = [
     o.c.id,
     o.c.plan_id,
-    o.c.indicator,
-    o.c.area,
-    o.c.year,
-    o.c.revision,
-    o.c.value,
-    o.c.censor,
-    o.c.previous_basis,
-    o.c.status,
-    o.c.flags,
-    o.c.source,
-    o.c.note,
-    o.c.scope,
-    o.c.derived,
+    *ENTRY_COLS,
     o.c.comment,
     o.c.created_by,
     o.c.created_at,
@@ -59,7 +45,6 @@ REV_COLS = [
     u.c.reason.label("unlock_reason"),
 ]
 JOINED = o.outerjoin(d, d.c.observation_id == o.c.id).outerjoin(u, u.c.observation_id == o.c.id)
-CELL = (o.c.indicator, o.c.area, o.c.year)
 
 
 def accepted_years(plan: Plan) -> tuple[int, int]:
@@ -452,148 +437,6 @@ class ObservationsMixin:
                 now,
             )
             return revision_dict(self._latest(conn, pid, indicator, area, int(year)))
-
-    # reads --------------------------------------------------------------------------------
-
-    def observations(
-        self: StoreBase,
-        plan_id: str | None = None,
-        approved_only: bool = True,
-        as_of: datetime | None = None,
-    ) -> Table:
-        """The evaluation's input: one row per cell, the latest approved revision.
-
-        With ``as_of``, the latest revision approved at or before that time. With
-        ``approved_only=False`` (staff views), the latest revision that is not rejected,
-        submitted or approved (created at or before ``as_of``). Columns: indicator, area,
-        year, value, censor (``>``, ``<`` or empty), break (bool: flagged ``break``),
-        previous_basis (NaN when not given), status, flags, source, note, scope, derived,
-        revision, state, approved_at (UTC, ``datetime64[us]``; NaT when not approved).
-        """
-        with self._read() as conn:
-            pid = self._plan_id(conn, plan_id)
-            where = o.c.plan_id == pid
-            if approved_only:
-                where = where & (d.c.decision == "approved")
-                if as_of is not None:
-                    where = where & (d.c.decided_at <= to_db(as_of))
-            else:
-                where = where & ((d.c.decision.is_(None)) | (d.c.decision == "approved"))
-                if as_of is not None:
-                    where = where & (o.c.created_at <= to_db(as_of))
-            w = _latest_window(where)
-            q = (
-                sa.select(*frame_columns(w))
-                .where(w.c.rn == 1)
-                .order_by(w.c.indicator, w.c.area, w.c.year)
-            )
-            rows = conn.execute(q).all()
-        return obs_table(rows)
-
-    def history(
-        self: StoreBase,
-        indicator: str,
-        area: str | None = None,
-        year: int | None = None,
-        plan_id: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Every revision of an indicator's values (one area, one year if given), newest first."""
-        with self._read() as conn:
-            pid = self._plan_id(conn, plan_id)
-            where = (o.c.plan_id == pid) & (o.c.indicator == indicator)
-            if area:
-                where = where & (o.c.area == area)
-            if year is not None:
-                where = where & (o.c.year == int(year))
-            latest = sa.func.max(o.c.revision).over(partition_by=CELL).label("latest")
-            q = (
-                sa.select(*REV_COLS, latest)
-                .select_from(JOINED)
-                .where(where)
-                .order_by(o.c.year.desc(), o.c.area, o.c.revision.desc())
-            )
-            rows = conn.execute(q).mappings().all()
-        return [revision_dict(r, r["latest"]) for r in rows]
-
-    def revision(self: StoreBase, revision_id: int) -> dict[str, Any]:
-        with self._read() as conn:
-            row = (
-                conn.execute(sa.select(*REV_COLS).select_from(JOINED).where(o.c.id == revision_id))
-                .mappings()
-                .first()
-            )
-            if row is None:
-                raise NotFound(f"no revision {revision_id}")
-            cur = self._latest(conn, row["plan_id"], row["indicator"], row["area"], row["year"])
-        return revision_dict(row, cur["revision"])
-
-    def _pending(
-        self: StoreBase, plan_id: str | None, department: str | None
-    ) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
-        """Cells whose latest revision awaits review, with the latest approved revision."""
-        with self._read() as conn:
-            pid = self._plan_id(conn, plan_id)
-            owners = self._assignments(conn, pid)
-            latest = _latest_window(o.c.plan_id == pid)
-            appr = _latest_window((o.c.plan_id == pid) & (d.c.decision == "approved"))
-            a_cols = [col.label(f"a_{col.name}") for col in appr.c]
-            q = (
-                sa.select(latest, *a_cols)
-                .select_from(
-                    latest.outerjoin(
-                        appr,
-                        (appr.c.indicator == latest.c.indicator)
-                        & (appr.c.area == latest.c.area)
-                        & (appr.c.year == latest.c.year)
-                        & (appr.c.rn == 1),
-                    )
-                )
-                .where(latest.c.rn == 1, latest.c.decision.is_(None))
-                .order_by(latest.c.indicator, latest.c.area, latest.c.year)
-            )
-            rows = conn.execute(q).mappings().all()
-        out = []
-        for r in rows:
-            dept = owners.get(r["indicator"])
-            if department and dept != department:
-                continue
-            prev = None
-            if r["a_id"] is not None:
-                prev = revision_dict({k[2:]: r[k] for k in r if k.startswith("a_")})
-            out.append((revision_dict(r), prev, dept))
-        return out
-
-    def review_queue(
-        self: StoreBase, plan_id: str | None = None, department: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Submitted revisions awaiting review, each with ``previous``: the approved value it
-        would replace (None for a new cell) and ``department``."""
-        return [
-            {**rev, "department": dept, "previous": prev}
-            for rev, prev, dept in self._pending(plan_id, department)
-        ]
-
-    def changes_since_approval(
-        self: StoreBase, plan_id: str | None = None, department: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Cells whose latest revision differs from the latest approved one: indicator, area,
-        year, department, ``approved`` (or None), ``latest``, and the fields that differ."""
-        out = []
-        for rev, prev, dept in self._pending(plan_id, department):
-            fields = ["value", "censor", "previous_basis", "status", "flags", "source", "note"]
-            changed = fields if prev is None else [f for f in fields if rev[f] != prev[f]]
-            out.append(
-                {
-                    "indicator": rev["indicator"],
-                    "area": rev["area"],
-                    "year": rev["year"],
-                    "department": dept,
-                    "approved": prev,
-                    "latest": rev,
-                    "changed": changed,
-                }
-            )
-        return out
 
 
 def _brief(r: Any) -> dict[str, Any] | None:

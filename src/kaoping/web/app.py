@@ -178,7 +178,11 @@ def error_response(request: Request, status: int, body: dict) -> Response:
             None,
             lang,
             heading=heading,
-            message=body.get("message", ""),
+            # the store's and the engine's messages are English: a Chinese page says what
+            # happened in its own words
+            message=tr(f"error_{status}_text", lang)
+            if lang != "en" and status in (403, 404)
+            else body.get("message", ""),
             problems=body.get("problems"),
         )
     except Exception:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import KaopingError
+from ..i18n import gettext_for, label
 from ..report import charts
 from ..report.labels import SYMBOL
 from ..report.scorecard import fmt_number, fmt_pct, fmt_score
@@ -29,6 +30,7 @@ def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
         autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -43,6 +45,19 @@ def environment() -> Environment:
     env.filters["num"] = fmt_number
     env.filters["pct"] = fmt_pct
     return env
+
+
+def gettext_callables(lang: str) -> dict[str, Any]:
+    """The page language's gettext callables for a template: ``_``/``gettext``,
+    ``pgettext``, ``ngettext`` (what ``{% trans %}`` calls) and ``label(kind, code)``."""
+    tr_ = gettext_for(lang)
+    return {
+        "_": tr_.gettext,
+        "gettext": tr_.gettext,
+        "pgettext": tr_.pgettext,
+        "ngettext": tr_.ngettext,
+        "label": lambda kind, code, **kw: label(kind, code, lang, **kw),
+    }
 
 
 def _link_factory(ctx: Ctx | None, request: Request) -> Callable[..., str]:
@@ -80,6 +95,7 @@ def page_html(request: Request, template: str, ctx: Ctx | None, lang: str, **dat
         .render(
             lang=lang,
             t=lambda key, **kw: tr(key, lang, **kw),
+            **gettext_callables(lang),
             link=_link_factory(ctx, request),
             lang_url=lambda code: _lang_url(request, code),
             path=request.url.path,

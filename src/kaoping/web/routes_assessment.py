@@ -26,6 +26,7 @@ from .i18n import STATUS, label
 from .render import html, page_html
 from .routes_api import AssessYear, Lang
 from .routes_staff_api import ERRORS, changed, store_of
+from .staff_view import period_text, staff_view
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 api = APIRouter(
@@ -97,9 +98,24 @@ def _page(ctx: Ctx, template: str, status: int = 200, **data: Any) -> Response:
         can_adjust=who.can(REVIEWERS),
         label_status=lambda s: label(STATUS, s, ctx.lang) if s else "",
         signed=signed,
+        task_titles=_task_titles(ctx),
+        period_name=lambda code: period_text(str(code or ""), ctx.lang),
+        fmt=staff_view(ctx.request, ctx.lang),
         **data,
     )
     return remember_lang(ctx, html(text, status))
+
+
+def _task_titles(ctx: Ctx) -> dict[str, str]:
+    """The assignment's task titles in the page's language (ratings name their task)."""
+    store = ctx.request.app.state.source.store
+    if store is None:
+        return {}
+    try:
+        tasks = store.tasks()
+    except KaopingError:
+        return {}
+    return {t["key"]: t["title"].get(ctx.lang) or t["title"].get("zh") or t["key"] for t in tasks}
 
 
 # ---- pages --------------------------------------------------------------------------------

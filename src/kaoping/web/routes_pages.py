@@ -90,9 +90,12 @@ def indicator(request: Request, key: str) -> Response:
         page = indicator_data(ctx, key)
         if _json_twin(request):
             return remember_lang(ctx, json_response(page))
-        history = page.get("history") or []
-        columns = sorted({k for h in history for k in h}, key=_history_order)
         from .auth import WRITERS
+        from .staff_view import HISTORY_VERBATIM, history_table, staff_view
+
+        columns, history = history_table(
+            staff_view(request, ctx.lang), page.get("history") or [], key
+        )
 
         text = page_html(
             request,
@@ -102,6 +105,7 @@ def indicator(request: Request, key: str) -> Response:
             page=page,
             history=history,
             history_columns=columns,
+            history_verbatim=HISTORY_VERBATIM,
             can_enter=ctx.who.can(WRITERS),
         )
         return remember_lang(ctx, html(text))
@@ -114,16 +118,6 @@ def indicator(request: Request, key: str) -> Response:
         "indicator.html",
         lambda: {"page": build(), "history": None, "can_enter": False},
     )
-
-
-_HISTORY_FIRST = [
-    *("revision", "year", "value", "censor", "previous_basis"),
-    *("status", "state", "flags", "source", "note"),
-]
-
-
-def _history_order(k: str) -> tuple[int, str]:
-    return (_HISTORY_FIRST.index(k) if k in _HISTORY_FIRST else len(_HISTORY_FIRST), k)
 
 
 # ---- logging in and out -------------------------------------------------------------

@@ -10,22 +10,48 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import UsageError
-from ..report.build import (
-    MEDIA_TYPES,
-    document_filename,
-    render,
-    report_filename,
-    store_provenance,
-)
-from ..report.documents import Provenance, command_line, evaluation_document
+from ..i18n import K_, _
+from ..report.build import MEDIA_TYPES, document_filename, render, report_filename
 from .auth import STAFF
-from .common import context
-from .errors import AuthRequired, NoStore
+from .common import context, json_response
+from .errors import AuthRequired, NoStore, WebError
+from .render import page_html
+from .report_jobs import Slot, evaluation_doc, jobs_for, version_of
+from .source import CURRENT_PLAN
+
+#: the words of a build's stages (computed keys, marked for the catalogs)
+STAGES = (
+    K_("report_stage_queued"),
+    K_("report_stage_evaluation"),
+    K_("report_stage_layout"),
+    K_("report_stage_writing"),
+    K_("report_stage_done"),
+    K_("report_stage_failed"),
+)
+#: seconds a browser's request waits for a PDF before it gets the progress page
+PAGE_WAIT = 1.0
+#: seconds a script's request waits for a PDF (then 503 with the build's status)
+SCRIPT_WAIT = 120.0
+
+
+class ReportFailed(WebError):
+    """A report could not be built (the log has why)."""
+
+    status = 500
+    code = "report_failed"
+
+
+class NoSuchBuild(WebError):
+    status = 404
+    code = "not_found"
+
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,52 +91,117 @@ def _download(body: bytes, fmt: str, name: str) -> Response:
 
 
 @router.get("/reports/evaluation.{fmt}")
-def evaluation_report(request: Request, fmt: str) -> Response:
-    """The plan evaluation report of the year shown, on the data the visitor may see."""
+async def evaluation_report(request: Request, fmt: str) -> Response:
+    """The plan evaluation report of the year shown, on the data the visitor may see.
+
+    HTML and Excel are made at once. A PDF is built in the background
+    (:mod:`~kaoping.web.report_jobs`): a script waits for it; a browser that would wait
+    more than a moment gets a progress page that downloads the file when it is ready."""
     fmt = _format(fmt)
-    ctx = context(request)
+    ctx = await run_in_threadpool(context, request)
     snap = ctx.snap
     plan = snap.plan
-    source = request.app.state.source
-    year = snap.year
+    name = report_filename(plan.id, "evaluation", snap.year, ctx.lang, fmt)
+    if fmt == "pdf":
+        return await _pdf(request, ctx, name)
 
     def build() -> bytes:
-        if source.store is not None:
-            prov = store_provenance(
-                source.store,
-                plan.id,
-                snap.observations,
-                year=year,
-                lang=ctx.lang,
-                fmt=fmt,
-                approved_only=snap.approved_only,
-            )
-        else:
-            prov = Provenance(
-                data_source=source.describe(),
-                data_as_of=_latest_year(snap.observations),
-                data_version=source.data_version(),
-                command=command_line("evaluation", plan.id, year, ctx.lang, fmt),
-            )
-        doc = evaluation_document(
-            plan,
-            snap.evaluation,
-            snap.observations,
-            ctx.lang,
-            prov,
-            area=ctx.area,
-            supervision=source.store,
-        )
-        return render(doc, fmt)
+        return render(evaluation_doc(request.app, snap, ctx.lang, ctx.area, fmt), fmt)
 
-    body = snap.memo(("report", "evaluation", ctx.area, ctx.lang, fmt), build)
-    return _download(body, fmt, report_filename(plan.id, "evaluation", year, ctx.lang, fmt))
+    key = ("report", "evaluation", ctx.area, ctx.lang, fmt)
+    body = await run_in_threadpool(snap.memo, key, build)
+    return _download(body, fmt, name)
 
 
-def _latest_year(obs) -> str:
-    if obs.n_rows == 0:
-        return "—"
-    return str(int(max(int(y) for y in obs["year"].tolist())))
+def _wants_page(request: Request) -> bool:
+    """A browser navigating (it accepts HTML) rather than a script asking for the file."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _pdf(request: Request, ctx, name: str) -> Response:
+    jobs = jobs_for(request.app)
+    snap = ctx.snap
+    slot = Slot(CURRENT_PLAN.get(), snap.year, ctx.lang, ctx.area, snap.approved_only)
+    version = await run_in_threadpool(version_of, snap)
+    built = jobs.current(slot, version)
+    if built is None and request.query_params.get("previous") in ("1", "true", "yes"):
+        built = jobs.previous(slot)
+    if built is not None:
+        return _download(built.body, "pdf", name)
+    job = jobs.start(slot, version, snap)
+    if not job.download:
+        job.download = _address(slot)
+    browser = _wants_page(request)
+    await jobs.wait(job, PAGE_WAIT if browser else SCRIPT_WAIT)
+    if job.state == "done" and job.body is not None:
+        return _download(job.body, "pdf", name)
+    if job.state == "failed":
+        raise ReportFailed(f"the PDF could not be built: {job.error}")
+    if not browser:
+        resp = json_response(jobs.status(job), 503)
+        resp.headers["Retry-After"] = "5"
+        return resp
+    return progress_page(request, ctx, job, jobs.previous(slot))
+
+
+def _address(slot: Slot) -> str:
+    """The PDF's address (the same report whoever asks)."""
+    q = {"year": slot.year, "lang": slot.lang, "area": slot.area}
+    if not slot.approved_only:
+        q["pending"] = 1
+    return "/reports/evaluation.pdf?" + urlencode(q)
+
+
+def _prefixed(request: Request, path: str) -> str:
+    return request.scope.get("kaoping.plan_prefix", "") + path
+
+
+def progress_page(request: Request, ctx, job, previous) -> Response:
+    """The page a reader sees while the PDF is built: its progress, polled by
+    ``report-progress.js`` from :func:`report_status`, then the download; the previous
+    file (of older data) at once if there is one."""
+    download = _prefixed(request, job.download)
+    sep = "&" if "?" in download else "?"
+    status = jobs_for(request.app).status(job)
+    text = page_html(
+        request,
+        "report_progress.html",
+        ctx,
+        ctx.lang,
+        job=status,
+        status_url=_prefixed(request, f"/reports/status/{job.id}"),
+        download_url=download,
+        previous_url=(download + sep + "previous=1") if previous is not None else None,
+        percent=round(status["progress"] * 100),
+    )
+    headers = {"Cache-Control": "no-store", "Content-Security-Policy": PROGRESS_CSP}
+    return Response(text, 202, headers=headers, media_type="text/html; charset=utf-8")
+
+
+#: the site's policy, with the site's own scripts allowed (the progress page's poller)
+PROGRESS_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+
+
+@router.get("/reports/status/{job_id}")
+def report_status(request: Request, job_id: str) -> Response:
+    """A PDF build's state, stage and progress (0–1) as JSON, with the download's address
+    once it is ready."""
+    jobs = jobs_for(request.app)
+    job = jobs.job(job_id)
+    if job is None:
+        raise NoSuchBuild(f"no report build {job_id!r} (finished builds are forgotten in time)")
+    body = jobs.status(job)
+    lang = job.slot.lang
+    stage = job.stage if job.state == "running" else job.state
+    body["stage_text"] = _(f"report_stage_{stage}", lang)
+    body["download"] = _prefixed(request, job.download) if job.state == "done" else None
+    resp = json_response(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @router.get("/reports/assessment.{fmt}")

@@ -18,6 +18,7 @@ from .i18n import STATUS, choose_lang, label, tr
 from .import_jobs import confirm_job, job_status, start_job
 from .render import html, page_html
 from .routes_staff_api import changed, parse_comments, store_of
+from .staff_view import ACTIONS, staff_view
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(check_csrf)])
 
@@ -36,7 +37,9 @@ def _lang(request: Request) -> str:
 
 
 def _page(request: Request, template: str, status: int = 200, **data: Any) -> Response:
+    """A staff page; ``h`` gives the templates names, values and times in human terms."""
     lang = _lang(request)
+    data.setdefault("h", staff_view(request, lang))
     return html(page_html(request, template, None, lang, **data), status)
 
 
@@ -433,6 +436,7 @@ def audit(request: Request) -> Response:
         more=len(rows) > size,
         f_user=user or "",
         f_action=action or "",
+        actions=list(ACTIONS),
     )
 
 
@@ -443,6 +447,8 @@ def users(request: Request) -> Response:
 
 
 def _users_page(request: Request, status: int = 200, **data: Any) -> Response:
+    from ..store.users import MIN_PASSWORD
+
     store = store_of(request)
     return _page(
         request,
@@ -451,6 +457,7 @@ def _users_page(request: Request, status: int = 200, **data: Any) -> Response:
         users=store.users(),
         departments=store.all_departments(),  # the city's register: users serve every plan
         roles=("admin", "reviewer", "reporter", "viewer"),
+        min_length=MIN_PASSWORD,
         **data,
     )
 

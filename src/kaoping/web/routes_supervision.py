@@ -24,6 +24,7 @@ from .i18n import STATUS, choose_lang
 from .render import html, page_html
 from .routes_staff_api import changed, store_of
 from .routes_supervision_api import RowId, TaskKey, _off_track, api
+from .staff_view import period_text, staff_view
 
 pages = APIRouter(
     prefix="/supervision", include_in_schema=False, dependencies=[Depends(check_csrf)]
@@ -45,7 +46,10 @@ def _lang(request: Request) -> str:
 def _page(request: Request, template: str, status: int = 200, **data: Any) -> Response:
     if "window" not in data:  # the sub-navigation names the final record of a closed plan
         data["window"] = store_of(request).supervision_window()
-    return html(page_html(request, template, None, _lang(request), **data), status)
+    lang = _lang(request)
+    data.setdefault("fmt", staff_view(request, lang))  # names, times to the minute
+    data.setdefault("period_name", lambda code: period_text(str(code or ""), lang))
+    return html(page_html(request, template, None, lang, **data), status)
 
 
 def _who(request: Request, roles: frozenset[str] | set[str] = STAFF) -> tuple[Principal, dict]:
@@ -410,7 +414,9 @@ def _off_track_view(
         show_all=show_all,
         year=year,
         plan=snap.plan,
-        tasks=store.tasks(),
+        tasks=(tasks := store.tasks()),
+        task_titles={t["key"]: t["title"].get(lang) or t["title"].get("zh") for t in tasks},
+        area_names={a.key: a.name.get(lang) for a in snap.plan.areas},
         names=_dept_names(store),
         error=error,
         v=v or {},

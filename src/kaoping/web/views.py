@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n.targets import plan_names, spec_text, target_text
 from ..report.labels import NATURE, NATURE_ORDER, STATUS, STATUS_ORDER, nature_label
 from ..report.labels import t as label
 from ..report.paths import expected_path, number, target_band
@@ -184,6 +185,7 @@ def _brief(i: dict) -> dict:
         "key",
         "name",
         "unit",
+        "unit_label",
         "nature",
         "nature_label",
         "headline",
@@ -191,6 +193,7 @@ def _brief(i: dict) -> dict:
         "target",
         "target_year",
         "target_text",
+        "target_words",
         "base",
         "latest",
         "data_age",
@@ -414,6 +417,9 @@ def _schedule(snap: Snapshot, ind: Any, area: str, lang: str) -> list[dict]:
             {
                 "year": spec.year,
                 "expr": spec.expr,
+                "words": target_text(
+                    spec.expr, lang, unit=ind.unit, names=plan_names(snap.plan, lang)
+                ),
                 "text": spec.text.get(lang) if spec.text else None,
                 "value": number(r.get("value")),
                 "censor": _text(r.get("censor")),
@@ -465,6 +471,7 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
         band = target_band(row)
         articles = {a.number: a for a in plan.articles}
         dept = next((d for d in plan.departments if d.key == ind.department), None)
+        names = plan_names(plan, lang)
         return {
             **_context(snap, area, lang),
             "indicator": entry
@@ -496,6 +503,7 @@ def indicator(snap: Snapshot, key: str, area: str, lang: str) -> dict:
                     {
                         "year": t.year,
                         "expr": t.expr,
+                        "words": spec_text(t, lang, unit=ind.unit, names=names),
                         "all": list(getattr(t, "all", None) or []) or None,
                         "qualitative": t.qualitative.get(lang) if t.qualitative else None,
                         "text": t.text.get(lang) if t.text else None,

@@ -3,13 +3,18 @@ behind each number, the rules applied, and the workbook."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from ...assess.service import COLUMNS, INSUFFICIENT
+from ...assess.service import missing_text
+from ...i18n import N_, _, label
+from ...i18n.codes import Table
+from ...i18n.formats import format_datetime
 from ..labels import STATUS, t
 from ..paths import number
 from ..scorecard import fmt_number, fmt_pct
 from .blocks import (
+    Data,
     Provenance,
     h,
     kv,
@@ -20,66 +25,68 @@ from .blocks import (
     reproduce,
     table,
 )
-from .words import w
+from .words import join, period_text, w
 
 if TYPE_CHECKING:
     from ...plan.model import Plan
 
-#: the assessment report's own words
-AS_W: dict[str, dict[str, str]] = {
-    "data_coverage": COLUMNS["coverage"],
-    "insufficient": INSUFFICIENT,
-    "missing": {"en": "Indicators missing", "zh": "缺少数据的指标"},
-    "why_missing": {"en": "Why", "zh": "原因"},
-    "no_data": STATUS["no_data"],
-}
+#: the assessment report's own words (msgctxt ``assessment``, as the results table's columns)
+AS_W = Table(
+    "assessment",
+    (
+        N_("assessment", "coverage"),
+        N_("assessment", "insufficient"),
+        N_("assessment", "missing"),
+        N_("assessment", "why_missing"),
+        N_("assessment", "no_data"),
+    ),
+)
 
 #: the evidence columns shown in the document (the workbook keeps every field)
-COLUMN_LABELS = {
-    "name": {"en": "Indicator", "zh": "指标"},
-    "status": {"en": "Status", "zh": "状态"},
-    "latest_value": {"en": "Latest", "zh": "最新值"},
-    "latest_year": {"en": "Year", "zh": "年份"},
-    "expected_value": {"en": "Expected", "zh": "应达到"},
-    "progress_ratio": {"en": "Progress ratio", "zh": "进度比"},
-    "weight": {"en": "Weight", "zh": "权重"},
-    "score": {"en": "Score", "zh": "得分"},
-    "basis": {"en": "Basis", "zh": "计分依据"},
-    "included": {"en": "Counted", "zh": "计入"},
-    "task": {"en": "Task", "zh": "任务"},
-    "rating": {"en": "Rating", "zh": "评分"},
-    "reviewer": {"en": "Reviewer", "zh": "评分人"},
-    "counted": {"en": "Counted", "zh": "计入"},
-    "kind": {"en": "Kind", "zh": "类型"},
-    "count": {"en": "Count", "zh": "次数"},
-    "points": {"en": "Points each", "zh": "每次扣分"},
-    "cap": {"en": "Cap", "zh": "上限"},
-    "amount": {"en": "Amount", "zh": "扣分"},
-    "events": {"en": "Events", "zh": "事件数"},
-    "delta": {"en": "Change", "zh": "调整分值"},
-    "reason": {"en": "Reason", "zh": "理由"},
-    "user": {"en": "By", "zh": "调整人"},
-    "at": {"en": "At", "zh": "时间"},
-    "part": {"en": "Part", "zh": "部分"},
-    "note": {"en": "Note", "zh": "备注"},
-    "comment": {"en": "Comment", "zh": "评语"},
-    "period": {"en": "Period", "zh": "期次"},
-}
+COLUMN_LABELS = Table(
+    "evidence",
+    (
+        N_("evidence", "name"),
+        N_("evidence", "status"),
+        N_("evidence", "latest_value"),
+        N_("evidence", "latest_year"),
+        N_("evidence", "expected_value"),
+        N_("evidence", "progress_ratio"),
+        N_("evidence", "weight"),
+        N_("evidence", "score"),
+        N_("evidence", "basis"),
+        N_("evidence", "included"),
+        N_("evidence", "task"),
+        N_("evidence", "rating"),
+        N_("evidence", "reviewer"),
+        N_("evidence", "counted"),
+        N_("evidence", "kind"),
+        N_("evidence", "count"),
+        N_("evidence", "points"),
+        N_("evidence", "cap"),
+        N_("evidence", "amount"),
+        N_("evidence", "events"),
+        N_("evidence", "delta"),
+        N_("evidence", "reason"),
+        N_("evidence", "user"),
+        N_("evidence", "at"),
+        N_("evidence", "part"),
+        N_("evidence", "note"),
+        N_("evidence", "comment"),
+        N_("evidence", "period"),
+    ),
+)
 SHOWN = set(COLUMN_LABELS)
 
-KINDS = {
-    "department": {"en": "department", "zh": "部门"},
-    "district": {"en": "district", "zh": "区县"},
-}
+#: the kinds of unit assessed
+KINDS = Table("unit_kind", (N_("unit_kind", "department"), N_("unit_kind", "district")))
 
+#: the parts of a unit's evidence, each with its heading (msgctxt ``evidence_part``)
 EVIDENCE_PARTS = (
-    (
-        "indicators",
-        {"en": "Indicators behind the quantitative score", "zh": "定量得分依据（指标）"},
-    ),
-    ("ratings", {"en": "Ratings behind the qualitative score", "zh": "定性得分依据（评分）"}),
-    ("deductions", {"en": "Deductions", "zh": "扣分"}),
-    ("adjustments", {"en": "Adjustments", "zh": "调整"}),
+    N_("evidence_part", "indicators"),
+    N_("evidence_part", "ratings"),
+    N_("evidence_part", "deductions"),
+    N_("evidence_part", "adjustments"),
 )
 
 
@@ -98,7 +105,7 @@ def _columns(lang: str) -> list[str]:
         w("total", lang),
         w("grade", lang),
         w("rank", lang),
-        t(AS_W, "data_coverage", lang),
+        t(AS_W, "coverage", lang),
     ]
 
 
@@ -155,27 +162,46 @@ def _missing_why(m: dict, as_of: Any, lang: str) -> str:
         return t(AS_W, "no_data", lang)
     if age is None and number(as_of) is not None:
         age = float(as_of) - year
-    if lang == "zh":
-        return f"数据过旧：最新数据为{year:.0f}年，早于{as_of}年{age:.0f}年"
-    return f"data too old: latest value {year:.0f}, {age:.0f} years before {as_of}"
+    return missing_text({"status": "stale", "latest_year": year, "data_age": age}, as_of, lang)
 
 
 def _evidence(u: dict, lang: str) -> list[tuple[str, list[dict]]]:
     """The evidence behind a unit's numbers, part by part, as rows of plain cells."""
     out: list[tuple[str, list[dict]]] = []
-    for key, label in EVIDENCE_PARTS:
+    for key in EVIDENCE_PARTS:
         rows = u.get(key)
         if not isinstance(rows, list):
             continue
-        out.append((t({"x": label}, "x", lang), [_flat_row(r, lang) for r in rows]))
+        out.append((label("evidence_part", key, lang), [_flat_row(r, lang) for r in rows]))
     weights = u.get("weights_used")
     if isinstance(weights, dict) and weights:
-        label = "实际权重" if lang == "zh" else "Weights applied"
-        out.append((label, [{"part": k, "weight": fmt_number(v)} for k, v in weights.items()]))
+        heading = label("evidence_part", "weights_used", lang)
+        rows = [{"part": k, "weight": fmt_number(v)} for k, v in weights.items()]
+        out.append((heading, [_flat_row(r, lang) for r in rows]))
     notes = u.get("notes")
     if notes:
-        out.append(("备注" if lang == "zh" else "Notes", [{"note": n} for n in notes]))
+        rows = [_flat_row({"note": n}, lang) for n in notes]
+        out.append((label("evidence_part", "notes", lang), rows))
     return out
+
+
+def _word(lang: str, code: str, *keys: tuple[str | None, str]) -> str:
+    """The first of ``keys`` (msgctxt or None, msgid) the catalogs translate; else ``code``."""
+    for ctx, key in keys:
+        text = _(key, lang) if ctx is None else label(ctx, key, lang)
+        if text != key:
+            return text
+    return code
+
+
+#: the evidence fields whose values are codes, and where their words are (the web's keys)
+CODED: dict[str, Any] = {
+    "basis": lambda v: ((None, f"basis_{v}"), ("reason", v)),
+    "reason": lambda v: (("reason", v), (None, f"basis_{v}")),
+    "kind": lambda v: ((None, v), ("report", v)),
+    "part": lambda v: (("assessment", v), ("report", v)),
+    "note": lambda v: ((None, f"note_{v}"),),
+}
 
 
 def _flat_row(r: Any, lang: str) -> dict:
@@ -189,8 +215,16 @@ def _flat_row(r: Any, lang: str) -> dict:
             out[k] = str(len(v))
         elif k == "status" and isinstance(v, str) and v in STATUS:
             out[k] = t(STATUS, v, lang)
+        elif k == "task" and isinstance(v, str):
+            out[k] = Data(v)
+        elif k == "period" and isinstance(v, str) and v:
+            out[k] = period_text(v, lang)
+        elif k == "at" and isinstance(v, str) and v:
+            out[k] = format_datetime(v, lang)
+        elif k in CODED and isinstance(v, str) and v:
+            out[k] = _word(lang, v, *CODED[k](v))
         elif isinstance(v, bool):
-            out[k] = ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+            out[k] = w(N_("report", "yes") if v else N_("report", "no"), lang)
         elif isinstance(v, float):
             out[k] = fmt_number(v)
         elif isinstance(v, dict):
@@ -200,19 +234,64 @@ def _flat_row(r: Any, lang: str) -> dict:
     return out
 
 
-def _flatten(d: Any, lang: str, prefix: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _leaves(d: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """The rules as (path, value) leaves: ``weights.quantitative``, ``grades[1].key`` …"""
     if isinstance(d, dict) and set(d) <= {"en", "zh"} and d:
-        return [(prefix or "—", localised(d, lang))]
+        return [(prefix, d)]
     if isinstance(d, dict):
+        out: list[tuple[str, Any]] = []
         for k, v in d.items():
-            out += _flatten(v, lang, f"{prefix}.{k}" if prefix else str(k))
+            out += _leaves(v, f"{prefix}.{k}" if prefix else str(k))
         return out
     if isinstance(d, list) and d and all(isinstance(x, dict) for x in d):
+        out = []
         for n, x in enumerate(d):
-            out += _flatten(x, lang, f"{prefix}[{n + 1}]")
+            out += _leaves(x, f"{prefix}[{n + 1}]")
         return out
-    return [(prefix, plain(d) if not isinstance(d, list) else ", ".join(map(str, d)))]
+    return [(prefix, d)]
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _rule_label(path: str, lang: str) -> str:
+    """A rule's name in words (msgctxt ``assessment_rule``): ``grades[2].min`` -> 等次2最低总分."""
+    m = _INDEX.search(path)
+    key = _INDEX.sub("", path)
+    text = (
+        label("assessment_rule", key, lang, n=m.group(1))
+        if m
+        else label("assessment_rule", key, lang)
+    )
+    return path if text == key else text
+
+
+def _rule_value(path: str, v: Any, names: dict[str, str], lang: str) -> Any:
+    """A rule's value in words: coded values from the catalogs (msgctxt
+    ``assessment_rule_value``, msgid ``path:code``), unit keys as names, grade keys as data."""
+    key = _INDEX.sub("", path)
+    if v is None or v == []:
+        return "—"
+    if isinstance(v, dict):
+        return localised(v, lang)
+    if isinstance(v, list):
+        return join([names.get(str(x), str(x)) for x in v], lang)
+    if key == "grades.key":
+        return Data(str(v))
+    if isinstance(v, str):
+        text = label("assessment_rule_value", f"{key}:{v}", lang)
+        return v if text == f"{key}:{v}" else text
+    return plain(v)
+
+
+def _rule_rows(rules: dict, plan: Plan, lang: str) -> list[tuple[str, str, Any]]:
+    """The rules applied, one a row: (code, name in words, value in words)."""
+    names = {d.key: d.name.get(lang) for d in plan.departments}
+    names.update({a.key: a.name.get(lang) for a in plan.areas})
+    return [
+        (path, _rule_label(path, lang), _rule_value(path, v, names, lang))
+        for path, v in _leaves(rules)
+    ]
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -230,30 +309,18 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def _results_section(result: dict, units: list[dict], lang: str) -> dict:
     """Every unit's numbers in one table, and how many have too little data."""
-    zh = lang == "zh"
     year = result.get("year")
     as_of = result.get("as_of", year)
     short_units = [u for u in units if u.get("insufficient_data")]
     required = fmt_pct(number((result.get("rules") or {}).get("min_coverage")))
-    short_text = (
-        f"{len(short_units)}个单位数据不足（有效数据的指标加权占比低于{required}），"
-        "不计总分、不评等次、不排名次。"
-        if zh
-        else f"{len(short_units)} of them have insufficient data (less than {required} of "
-        "their indicators, by weight, with current data): no total, no grade and no rank."
-    )
+    short_text = w("units_insufficient", lang, n=len(short_units), required=required)
     rows = [[_shown(v) for v in _values(u, lang)] for u in units]
     return {
         "id": "results",
         "blocks": [
             h(w("results", lang), anchor="results"),
-            p(
-                f"{year}年度共考评{len(units)}个单位，依据截至{as_of}年的评估结果。"
-                if zh
-                else f"{len(units)} units were assessed for {year}, on the evaluation as of "
-                f"{as_of}."
-            ),
-            table(_columns(lang), rows, [2, 3, 4, 5, 6, 8]),
+            p(w("units_assessed", lang, n=len(units), year=year, as_of=as_of)),
+            table(_columns(lang), rows, [2, 3, 4, 5, 6, 8], cls="results"),
             *([p(short_text)] if short_units else []),
         ],
     }
@@ -272,14 +339,15 @@ def _unit_section(u: dict, as_of: Any, lang: str) -> dict:
                 [[_missing_name(m, lang), _missing_why(m, as_of, lang)] for m in u["missing"]],
             )
         )
-    for label, ev_rows in _evidence(u, lang):
-        blocks.append(h(label, 3))
+    for heading, ev_rows in _evidence(u, lang):
+        blocks.append(h(heading, 3))
         if ev_rows:
             keys = [k for k in ev_rows[0] if k in SHOWN] or list(ev_rows[0])
             blocks.append(
                 table(
                     [t(COLUMN_LABELS, k, lang) for k in keys],
                     [[r.get(k) for k in keys] for r in ev_rows],
+                    cls="evidence" + (" wide" if len(keys) > 5 else ""),
                 )
             )
         else:
@@ -293,9 +361,9 @@ def _unit_sheet(u: dict, as_of: Any, lang: str, used: set[str]) -> dict:
     for m in u.get("missing") or []:
         why = _missing_why(m, as_of, lang)
         rows.append([t(AS_W, "missing", lang), f"{_missing_name(m, lang)}: {why}"])
-    for label, ev_rows in _evidence(u, lang):
+    for heading, ev_rows in _evidence(u, lang):
         for r in ev_rows:
-            rows.append([label, "; ".join(f"{k}: {v}" for k, v in r.items() if v != "")])
+            rows.append([heading, "; ".join(f"{k}: {v}" for k, v in r.items() if v != "")])
     return {
         "name": _sheet_name(_unit_name(u, lang), used),
         "columns": [w("item", lang), w("evidence", lang)],
@@ -303,20 +371,21 @@ def _unit_sheet(u: dict, as_of: Any, lang: str, used: set[str]) -> dict:
     }
 
 
-def _workbook(units: list[dict], as_of: Any, rows: list[tuple[str, str]], lang: str) -> list[dict]:
+def _workbook(
+    units: list[dict], as_of: Any, rows: list[tuple[str, str, Any]], lang: str
+) -> list[dict]:
     """The results, a sheet per unit, and the rules with the provenance."""
-    zh = lang == "zh"
     used: set[str] = set()
     results = {
-        "name": _sheet_name("结果" if zh else "Results", used),
+        "name": _sheet_name(w("sheet_results", lang), used),
         "columns": _columns(lang),
         "rows": [_values(u, lang) for u in units],
     }
     sheets = [_unit_sheet(u, as_of, lang, used) for u in units]
     rules = {
-        "name": _sheet_name("规则" if zh else "Rules", used),
-        "columns": [w("item", lang), w("value", lang)],
-        "rows": [list(r) for r in rows],
+        "name": _sheet_name(w("sheet_rules", lang), used),
+        "columns": [w("item", lang), w("value", lang), label("assessment_rule", "code", lang)],
+        "rows": [[name, value, code] for code, name, value in rows],
     }
     return [results, *sheets, rules]
 
@@ -329,13 +398,13 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
     short = (plan.short_title or plan.title).get(lang)
     units = list(result.get("units", []))
     version = str(result.get("plan_version") or plan.version)
-    rule_rows = _flatten(result.get("rules") or {}, lang)
+    rule_rows = _rule_rows(result.get("rules") or {}, plan, lang)
     provenance_kv = provenance_rows(version, provenance, lang)
     rules = {
         "id": "rules",
         "blocks": [
             h(w("rules", lang), anchor="rules", page_break=True),
-            kv(rule_rows) if rule_rows else p("—"),
+            kv([(name, value) for _code, name, value in rule_rows]) if rule_rows else p("—"),
             kv(provenance_kv),
             *reproduce(provenance, lang),
         ],
@@ -351,9 +420,9 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
             "short_title": short,
             "lines": [
                 [w("year", lang), str(year)],
-                [w("plan_version", lang), version],
+                [w("plan_version", lang), Data(version)],
                 [w("data_as_of", lang), provenance.data_as_of],
-                [w("data_version", lang), provenance.data_version],
+                [w("data_version", lang), Data(provenance.data_version)],
             ],
         },
         "sections": [
@@ -361,5 +430,7 @@ def assessment_document(plan: Plan, result: dict, lang: str, provenance: Provena
             *[_unit_section(u, as_of, lang) for u in units],
             rules,
         ],
-        "workbook": _workbook(units, as_of, rule_rows + provenance_kv, lang),
+        "workbook": _workbook(
+            units, as_of, rule_rows + [("", k, v) for k, v in provenance_kv], lang
+        ),
     }

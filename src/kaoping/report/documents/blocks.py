@@ -82,18 +82,26 @@ class Provenance:
     command: str
 
 
+class Data(str):
+    """A value shown as it is, in no language: a digest, an address, a file's name (the HTML
+    marks it ``<code translate="no">``)."""
+
+    __slots__ = ()
+
+
 def provenance_rows(plan_version: str, provenance: Provenance, lang: str) -> list[tuple[str, str]]:
     """The plan version and where the data came from, as key–value rows."""
     return [
-        (w("plan_version", lang), plan_version),
-        (w("data_source", lang), provenance.data_source),
+        (w("plan_version", lang), Data(plan_version)),
+        (w("data_source", lang), Data(provenance.data_source)),
         (w("data_as_of", lang), provenance.data_as_of),
-        (w("data_version", lang), provenance.data_version),
+        (w("data_version", lang), Data(provenance.data_version)),
     ]
 
 
 def reproduce(provenance: Provenance, lang: str) -> list[dict]:
-    """The heading and the command that make the report again."""
+    """The heading and the command that make the report again (the HTML marks the command
+    ``translate="no"``: it is typed as it is, in any language)."""
     return [h(w("reproduce", lang), 3), code(provenance.command)]
 
 

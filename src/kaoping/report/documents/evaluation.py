@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..scorecard import fmt_pct, scorecard
-from .blocks import Provenance, chart, h, p, table
+from .blocks import Data, Provenance, chart, h, p, table
 from .indicators import group_section, no_data_section, without_data
 from .method import method_section, source_rows
 from .off_track import off_track_section
 from .summary import status_count_rows, summary_paragraphs
-from .words import score_text, w
+from .words import score_text, sentence, w
 from .workbook import evaluation_workbook
 
 if TYPE_CHECKING:
@@ -29,9 +29,9 @@ def _cover(plan: Plan, ev: Evaluation, card: dict, lang: str, provenance: Proven
             [w("area", lang), card["area"]["name"]],
             [w("as_of", lang), str(ev.as_of)],
             [w("period", lang), f"{plan.period.start}–{plan.period.end}"],
-            [w("plan_version", lang), ev.plan_version],
+            [w("plan_version", lang), Data(ev.plan_version)],
             [w("data_as_of", lang), provenance.data_as_of],
-            [w("data_version", lang), provenance.data_version],
+            [w("data_version", lang), Data(provenance.data_version)],
         ],
     }
 
@@ -84,7 +84,7 @@ def _scores_section(card: dict, lang: str) -> dict:
         "id": "scores",
         "blocks": [
             h(w("scores", lang), anchor="scores", page_break=True),
-            p(w("score_means", lang) + ("。" if lang == "zh" else "."), "meaning"),
+            p(sentence(w("score_means", lang), lang), "meaning"),
             chart("bar", w("scores", lang), bars, "chart-groups", lang),
             table(columns, rows, numeric=[1, 2, 3, 4, 5]),
         ],

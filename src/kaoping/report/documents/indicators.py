@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...i18n import N_
+from ...i18n.formats import format_quantity
+from ..labels import censored_text
 from ..paths import expected_path, number, target_band
-from ..scorecard import fmt_number, fmt_pct
+from ..scorecard import fmt_pct
 from .blocks import chart, h, p, plain, table
-from .words import score_with_meaning, status_header, w
+from .words import join, score_with_meaning, status_header, w, with_note
 
 if TYPE_CHECKING:
     from ...engine.result import Evaluation
@@ -60,8 +63,19 @@ def chart_data(ev: Evaluation, entry: dict, area: str, series: list[dict]) -> di
     has = proj["value"] is not None
     return {
         "indicator": {
-            k: entry[k]
-            for k in ("key", "name", "unit", "target_year", "target_level", "base", "status_label")
+            **{
+                k: entry[k]
+                for k in (
+                    "key",
+                    "name",
+                    "unit",
+                    "target_year",
+                    "target_level",
+                    "base",
+                    "status_label",
+                )
+            },
+            "unit_label": entry.get("unit_label") or entry["unit"],
         },
         "series": [
             {k: s[k] for k in ("year", "value", "status", "approved")}
@@ -83,12 +97,34 @@ def chart_data(ev: Evaluation, entry: dict, area: str, series: list[dict]) -> di
 def value_text(
     v: float | None, unit: str, year: int | None = None, censor: str = "", lang: str = "en"
 ) -> str:
-    """A value with its unit and, when given, its year: "12.5 % (2019)"; a bound "> 25 %"."""
+    """A value with its unit and, when given, its year: "12.5 % (2019)"; a bound "> 25 %"; a
+    large figure in the language's large units unless the unit has its own scale ("2140.67万
+    人次", "21.41 million person-times"; :func:`kaoping.i18n.formats.format_value`)."""
     if v is None:
         return "—"
-    s = fmt_number(v, censor=censor, lang=lang)
-    s = f"{s} {unit}".strip()
+    s = format_quantity(v, lang, unit=unit, number=lambda x: censored_text(x, censor, lang))
     return f"{s} ({year})" if year is not None else s
+
+
+def unit_of(i: dict) -> str:
+    """The unit an indicator's values are shown with: its label in the language."""
+    return i.get("unit_label") or i["unit"]
+
+
+def target_of(i: dict) -> str:
+    """An indicator's target in words ("" when it has none)."""
+    return i["target_text"] or i.get("target_words") or i["target"] or ""
+
+
+def latest_text(i: dict, lang: str) -> str:
+    """An indicator's latest value with its unit, year and bound."""
+    latest = i["latest"]
+    return value_text(latest["value"], unit_of(i), latest["year"], latest.get("censor", ""), lang)
+
+
+def expected_text(i: dict, lang: str) -> str:
+    """The value an indicator is expected to have by now, with its unit."""
+    return value_text(i["expected"], unit_of(i), lang=lang)
 
 
 def pace_text(i: dict, lang: str) -> str:
@@ -96,12 +132,10 @@ def pace_text(i: dict, lang: str) -> str:
     pace = i["pace"]
     if pace["value"] is None:
         return "—"
-    zh = lang == "zh"
-    if pace["measure"] == "progress_ratio":
-        label = "进度比" if zh else "progress ratio"
-    else:
-        label = "速度比" if zh else "rate ratio"
-    band = (("，" if zh else ", ") + pace["band_label"]) if pace["band_label"] else ""
+    progress = pace["measure"] == "progress_ratio"
+    key = N_("report", "pace_progress_ratio") if progress else N_("report", "pace_rate_ratio")
+    label = w(key, lang)
+    band = (w("comma_sep", lang) + pace["band_label"]) if pace["band_label"] else ""
     return f"{label} {pace['value']:.2f}{band}"
 
 
@@ -112,25 +146,21 @@ def _projection_text(i: dict, lang: str) -> str:
     pr = i["projection"]
     parts = []
     if pr["value"] is not None and i["target_year"] is not None:
-        parts.append(f"{i['target_year']}: {value_text(pr['value'], i['unit'])}")
+        parts.append(f"{i['target_year']}: {value_text(pr['value'], unit_of(i), lang=lang)}")
     if not i["met"] and i["year_reached"] is None:
         if pr["year"] is not None:
-            parts.append(
-                f"预计约{pr['year']}年（~{pr['year']}）达到目标"
-                if lang == "zh"
-                else f"projected to meet the target ~{pr['year']}"
-            )
+            parts.append(w("projected_to_meet", lang, year=pr["year"]))
         elif pr["value"] is not None:
-            parts.append("预计未能如期实现" if lang == "zh" else "not projected to be met in time")
+            parts.append(w("not_projected", lang))
     if not parts:
         return "—"
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+    return join(parts, lang, "clause_sep")
 
 
 def _data_age_text(i: dict, lang: str) -> str:
     text = i["data_age_text"] or "—"
     if i["stale"]:
-        text += "（数据过旧）" if lang == "zh" else " (data too old)"
+        text += w("stale_mark", lang)
     return text
 
 
@@ -143,23 +173,14 @@ def status_row(i: dict, lang: str) -> tuple[str, str]:
 
 
 def _indicator_rows(i: dict, lang: str, latest_source: str) -> list[tuple[str, str]]:
-    target = i["target_text"] or i["target"] or "—"
+    target = target_of(i) or "—"
     rows = [
         status_row(i, lang),
-        (w("base", lang), value_text(i["base"]["value"], i["unit"], i["base"]["year"])),
-        (
-            w("latest", lang),
-            value_text(
-                i["latest"]["value"],
-                i["unit"],
-                i["latest"]["year"],
-                i["latest"].get("censor", ""),
-                lang,
-            ),
-        ),
+        (w("base", lang), value_text(i["base"]["value"], unit_of(i), i["base"]["year"], lang=lang)),
+        (w("latest", lang), latest_text(i, lang)),
         (w("data_age", lang), _data_age_text(i, lang)),
         (w("target", lang), f"{target}" + (f" ({i['target_year']})" if i["target_year"] else "")),
-        (w("expected", lang), value_text(i["expected"], i["unit"])),
+        (w("expected", lang), expected_text(i, lang)),
         (w("attainment", lang), fmt_pct(i["attainment"])),
         (w("pace", lang), pace_text(i, lang)),
     ]
@@ -173,19 +194,12 @@ def _indicator_rows(i: dict, lang: str, latest_source: str) -> list[tuple[str, s
 
 def _group_lead(g: dict, lang: str) -> dict:
     """The group's score, coverage and how many of its indicators are scored."""
-    zh = lang == "zh"
-    return p(
-        f"{w('score', lang)} {score_with_meaning(g['score'], lang)}"
-        + ("，" if zh else ", ")
-        + f"{w('coverage', lang)} {fmt_pct(g['coverage'])}"
-        + ("，" if zh else ", ")
-        + (
-            f"{g['n_scored']}/{len(g['indicators'])} 项指标参与评分"
-            if zh
-            else f"{g['n_scored']} of {len(g['indicators'])} indicators scored"
-        ),
-        "lead",
-    )
+    parts = [
+        f"{w('score', lang)} {score_with_meaning(g['score'], lang)}",
+        f"{w('coverage', lang)} {fmt_pct(g['coverage'])}",
+        w("group_scored", lang, n=g["n_scored"], total=len(g["indicators"])),
+    ]
+    return p(join(parts, lang, "comma_sep"), "lead")
 
 
 def _group_table(g: dict, lang: str) -> dict:
@@ -200,14 +214,8 @@ def _group_table(g: dict, lang: str) -> dict:
         [
             [
                 i["name"],
-                value_text(
-                    i["latest"]["value"],
-                    i["unit"],
-                    i["latest"]["year"],
-                    i["latest"].get("censor", ""),
-                    lang,
-                ),
-                (i["target_text"] or i["target"] or "—"),
+                latest_text(i, lang),
+                target_of(i) or "—",
                 fmt_pct(i["attainment"]),
                 i["status_label"],
             ]
@@ -225,7 +233,7 @@ def _indicator_block(i: dict, ev: Evaluation, observations: Table, area: str, la
     return {
         "t": "indicator",
         "id": f"ind-{i['key']}",
-        "title": f"{i['name']}（{i['unit']}）" if lang == "zh" else f"{i['name']} ({i['unit']})",
+        "title": with_note(i["name"], unit_of(i), lang),
         "status": i["status"],
         "status_label": i["status_label"],
         "chart": chart(
@@ -289,11 +297,11 @@ def no_data_section(card: dict, empty: set[str], year: int, lang: str) -> dict |
         for i in g["indicators"]:
             if i["key"] not in empty:
                 continue
-            target = i["target_text"] or i["target"] or ""
+            target = target_of(i)
             if target and i["target_year"]:
                 target += f" ({i['target_year']})"
             why = i["reason_label"] or i["status_label"]
-            rows.append([g["name"], i["name"], i["unit"], target, why])
+            rows.append([g["name"], i["name"], unit_of(i), target, why])
     if not rows:
         return None
     return {

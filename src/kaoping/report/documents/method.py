@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
+from ...i18n import label
+from ...i18n.formats import format_list
 from ..labels import t
 from ..scorecard import fmt_pct
-from .blocks import Provenance, h, kv, p, plain, provenance_rows, reproduce, table
+from .blocks import Data, Provenance, h, kv, p, plain, provenance_rows, reproduce, table
 from .words import METHOD_TEXT, w
 
 if TYPE_CHECKING:
@@ -35,13 +38,21 @@ def source_rows(
         b = by[src]
         ys = sorted(b["years"])
         span = f"{ys[0]}–{ys[-1]}" if ys[0] != ys[-1] else str(ys[0])
-        inds = ("、" if lang == "zh" else ", ").join(names.get(k, k) for k in sorted(b["inds"]))
-        rows.append([src, inds, b["n"], span])
+        inds = format_list([names.get(k, k) for k in sorted(b["inds"])], lang)
+        # an address as a reader reads it (percent-escapes decoded), shown as data
+        shown = Data(unquote(src)) if src.startswith(("http://", "https://")) else src
+        rows.append([shown, inds, b["n"], span])
     return rows
 
 
 def source_columns(lang: str) -> list[str]:
     return [w("source", lang), w("indicator", lang), w("values", lang), w("years", lang)]
+
+
+def _aggregation(code: str, lang: str) -> str:
+    """How the scores are combined, in words (the code when the catalogs have none)."""
+    text = label("method", f"aggregation_{code}", lang)
+    return code if text == f"aggregation_{code}" else text
 
 
 def _method_rows(m: dict, lang: str) -> list[tuple[str, str]]:
@@ -50,13 +61,13 @@ def _method_rows(m: dict, lang: str) -> list[tuple[str, str]]:
     return [
         (
             w("attainment_method", lang),
-            f"{m['attainment']}: " + t(METHOD_TEXT, m["attainment"], lang)
+            t(METHOD_TEXT, m["attainment"], lang)
             if m["attainment"] in METHOD_TEXT
             else m["attainment"],
         ),
         (
             w("status_method", lang),
-            f"{m['status']} ({m['status_measure']}): " + t(METHOD_TEXT, m["status"], lang)
+            t(METHOD_TEXT, m["status"], lang)
             if m["status"] in METHOD_TEXT
             else f"{m['status']} ({m['status_measure']})",
         ),
@@ -64,7 +75,7 @@ def _method_rows(m: dict, lang: str) -> list[tuple[str, str]]:
             w("thresholds", lang),
             " / ".join(str(th[k]) for k in ("ahead", "on", "moderate", "floor") if k in th),
         ),
-        (w("aggregation", lang), m["aggregation"]),
+        (w("aggregation", lang), _aggregation(m["aggregation"], lang)),
         (w("min_coverage", lang), fmt_pct(m["min_coverage"])),
         *(
             [(w("max_data_age", lang), str(m["max_data_age"]))]
@@ -84,11 +95,8 @@ def method_section(
         "blocks": [
             h(w("method", lang), anchor="method", page_break=True),
             kv(rows),
-            p(
-                "各项公式及其出处见 docs/methods.md。"
-                if lang == "zh"
-                else "Every formula and its source is given in docs/methods.md."
-            ),
+            p(w("formulas_in_doc", lang)),
+            kv([(w("methods_doc", lang), Data("docs/methods.md"))]),
             *reproduce(provenance, lang),
             h(w("sources", lang), 3),
             table(source_columns(lang), sources, numeric=[2], cls="sources"),

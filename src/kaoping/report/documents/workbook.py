@@ -38,7 +38,7 @@ def _summary_sheet(card: dict, cover: dict, provenance: Provenance, lang: str) -
         [w("reproduce", lang), provenance.command],
     ]
     return {
-        "name": "摘要" if lang == "zh" else "Summary",
+        "name": w("sheet_summary", lang),
         "columns": [w("item", lang), w("value", lang), w("note", lang)],
         "rows": [list(r) + [None] * (3 - len(r)) for r in rows],
     }
@@ -48,7 +48,7 @@ def _indicators_sheet(card: dict, lang: str) -> dict:
     rows = scorecard_rows(card)
     cols = list(rows[0].keys()) if rows else []
     return {
-        "name": "指标" if lang == "zh" else "Indicators",
+        "name": w("sheet_indicators", lang),
         "columns": cols,
         "rows": [[r[c] for c in cols] for r in rows],
     }
@@ -69,10 +69,10 @@ def _score_row(level: str, key: str, name: str, x: dict) -> list[Any]:
 def _scores_sheet(card: dict, lang: str) -> dict:
     """The overall score, then each group's, then each category's of each lens."""
     return {
-        "name": "得分" if lang == "zh" else "Scores",
+        "name": w("sheet_scores", lang),
         "columns": [
-            "level",
-            "key",
+            w("level", lang),
+            w("key", lang),
             w("name", lang),
             w("score_means", lang),
             w("coverage", lang),
@@ -100,13 +100,13 @@ def evaluation_workbook(
         _indicators_sheet(card, lang),
         _scores_sheet(card, lang),
         {
-            "name": "来源" if lang == "zh" else "Sources",
+            "name": w("sheet_sources", lang),
             "columns": source_columns(lang),
             "rows": sources,
         },
         {
             "name": w("statuses", lang),
-            "columns": ["status", w("status", lang), w("meaning", lang), w("count", lang)],
+            "columns": [w("key", lang), w("status", lang), w("meaning", lang), w("count", lang)],
             "rows": [
                 [x["status"], x["label"], x["meaning"], counts.get(x["status"], 0)]
                 for x in card["legend"]

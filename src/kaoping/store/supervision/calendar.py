@@ -286,6 +286,23 @@ class CalendarMixin:
             latest[task] = percent
         return {"first": first, "done": done, "latest": latest}
 
+    def _judged(
+        self: StoreBase, as_of: date | None, plan_id: str | None, year: int | None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any], dict[str, dict], date]:
+        """What :meth:`overdue` and :meth:`task_record` judge as of a day (today, never
+        after the plan's close): the tasks, the reporting periods (of ``year``, or all), the
+        window (:meth:`supervision_window`), the facts filed by its day (:meth:`_facts`) and
+        the first day that is not over (:func:`_judged_on`)."""
+        today = _as_date(as_of) or self.now().date()
+        plan = self.plan(plan_id)
+        with self._read() as conn:
+            ts, periods, _first = self._report_state(conn, plan.id)
+            window = self._window(plan, periods, today)
+            facts = self._facts(conn, plan.id, window["as_of"])
+        if year is not None:
+            periods = [p for p in periods if p["year"] == int(year)]
+        return ts, periods, window, facts, _judged_on(window)
+
     def overdue(
         self: StoreBase,
         as_of: date | None = None,
@@ -299,28 +316,13 @@ class CalendarMixin:
         without an update on a task; ``deadline`` — a task's deadline passed and its latest
         update is below 100 %. ``year``: only the periods of that year and the deadlines
         in it. Each: kind, task, title, lead, departments, period, due, days_late."""
-        today = _as_date(as_of) or self.now().date()
-        plan = self.plan(plan_id)
-        with self._read() as conn:
-            pid = plan.id
-            ts, periods, _first = self._report_state(conn, pid)
-            window = self._window(plan, periods, today)
-            facts = self._facts(conn, pid, window["as_of"])
+        ts, periods, _window, facts, day = self._judged(as_of, plan_id, year)
         first, latest = facts["first"], facts["latest"]
-        day = _judged_on(window)
-        if year is not None:
-            periods = [p for p in periods if p["year"] == int(year)]
         out = []
         for t in ts:
             if department and department not in t["departments"]:
                 continue
-            base = {
-                "task": t["key"],
-                "title": t["title"],
-                "lead": t["lead"],
-                "departments": t["departments"],
-                "article": t["article"],
-            }
+            base = _task_head(t)
             for p in periods:
                 if p["due"] < day and self._due_in(t, p) and (t["key"], p["key"]) not in first:
                     out.append(
@@ -368,17 +370,8 @@ class CalendarMixin:
         ``missing``. ``periods`` (of ``year``, or all): per reporting period the tasks due
         and how many were filed on time, late or not (``open`` while not yet due).
         ``window``: :meth:`supervision_window`."""
-        today = _as_date(as_of) or self.now().date()
-        plan = self.plan(plan_id)
-        with self._read() as conn:
-            pid = plan.id
-            ts, periods, _first = self._report_state(conn, pid)
-            window = self._window(plan, periods, today)
-            facts = self._facts(conn, pid, window["as_of"])
+        ts, periods, window, facts, day = self._judged(as_of, plan_id, year)
         first, done, latest = facts["first"], facts["done"], facts["latest"]
-        day = _judged_on(window)
-        if year is not None:
-            periods = [p for p in periods if p["year"] == int(year)]
         if department:
             ts = [t for t in ts if department in t["departments"]]
         tally = {p["key"]: {"on_time": 0, "late": 0, "missing": 0} for p in periods}
@@ -404,11 +397,7 @@ class CalendarMixin:
                 outcome = "not_done" if t["deadline"] < day else "open"
             tasks_out.append(
                 {
-                    "task": t["key"],
-                    "title": t["title"],
-                    "lead": t["lead"],
-                    "departments": t["departments"],
-                    "article": t["article"],
+                    **_task_head(t),
                     "deadline": t["deadline"],
                     "outcome": outcome,
                     "completed_on": completed,
@@ -433,6 +422,17 @@ class CalendarMixin:
                 }
             )
         return {"window": window, "year": year, "tasks": tasks_out, "periods": periods_out}
+
+
+def _task_head(t: dict[str, Any]) -> dict[str, Any]:
+    """What a row about a task says of it: key, title, lead, departments and article."""
+    return {
+        "task": t["key"],
+        "title": t["title"],
+        "lead": t["lead"],
+        "departments": t["departments"],
+        "article": t["article"],
+    }
 
 
 def _judged_on(window: dict[str, Any]) -> date:
