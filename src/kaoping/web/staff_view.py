@@ -10,7 +10,6 @@ censor)``, ``h.when(dt)``, ``h.role(code)``, ``h.audit(row)``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from markupsafe import Markup, escape
 from ..errors import KaopingError
 from ..i18n import K_, _, label
 from ..i18n.formats import MISSING, format_datetime, format_number
+from ..i18n.periods import PERIOD, period_text
 from ..report.labels import censored_text
 
 ARROW = "→"
@@ -418,21 +418,6 @@ def history_table(
                 cells[f] = str(v)
         out.append(cells)
     return [(f, _(HISTORY[f], h.lang)) for f in cols], out
-
-
-PERIOD = re.compile(r"^(\d{4})-(Q[1-4]|A)$")
-
-
-def period_text(code: str, lang: str) -> str:
-    """A reporting period's code in words: ``2020-Q1`` -> "2020年第1季度", ``2020-A`` ->
-    "2020年度" (other codes as they are)."""
-    m = PERIOD.match(code or "")
-    if not m:
-        return code
-    year, part = m.groups()
-    if part == "A":
-        return _("period_year", lang, year=year)
-    return _("period_quarter", lang, year=year, q=part[1])
 
 
 def _looks_like_time(s: str) -> bool:

@@ -7,10 +7,9 @@ the punctuation that differs by language (Chinese ``，`` ``；`` ``。`` ``（�
 
 from __future__ import annotations
 
-import re
-
-from ...i18n import N_, _, label
+from ...i18n import N_, label
 from ...i18n.codes import METHOD_TEXT, REPORT
+from ...i18n.periods import period_text
 from ..labels import word
 from ..scorecard import fmt_score
 
@@ -72,18 +71,3 @@ def score_with_meaning(v: float | None, lang: str) -> str:
 def status_header(lang: str) -> str:
     """The status column's heading, with what a status measures."""
     return with_note(w("status", lang), word("status_meaning", lang), lang)
-
-
-PERIOD = re.compile(r"^(\d{4})-(Q[1-4]|A)$")
-
-
-def period_text(code: str, lang: str) -> str:
-    """A reporting period's code in words, as the web shows it: ``2020-Q4`` -> "2020年第4季度"
-    / "Q4 2020", ``2020-A`` -> "2020年度" / "Year 2020" (other codes as they are)."""
-    m = PERIOD.match(code or "")
-    if not m:
-        return code
-    year, part = m.groups()
-    if part == "A":
-        return _("period_year", lang, year=year)
-    return _("period_quarter", lang, year=year, q=part[1])
