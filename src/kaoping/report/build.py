@@ -22,7 +22,6 @@ from .documents import (
 )
 
 if TYPE_CHECKING:
-    from ..engine.result import Evaluation
     from ..engine.table import Table
     from ..plan.model import Plan
 
@@ -141,21 +140,6 @@ def store_provenance(
         data_as_of=at,
         data_version=str(store.data_version(plan_id)),
         command=command_line(report, plan_id, year, lang, fmt, db=True),
-    )
-
-
-def evaluation_report(
-    plan: Plan,
-    ev: Evaluation,
-    observations: Table,
-    lang: str,
-    provenance: Provenance,
-    *,
-    area: str | None = None,
-    supervision: Any = None,
-) -> dict:
-    return evaluation_document(
-        plan, ev, observations, lang, provenance, area=area, supervision=supervision
     )
 
 
